@@ -1,0 +1,62 @@
+package dev.tinyseek.nn;
+
+import dev.tinyseek.tensor.Rng;
+import dev.tinyseek.tensor.Swiglu;
+
+import java.util.List;
+
+/// The SwiGLU feed-forward network of DeepSeek-V3: `y = down( silu(gate(x)) ⊙ up(x) )`
+/// (official names `w1` = gate_proj, `w3` = up_proj, `w2` = down_proj). Used for the dense
+/// layers, for every routed expert and for the shared experts.
+public final class SwiGluMlp {
+
+    public final Linear gate; // [F, C]
+    public final Linear up;   // [F, C]
+    public final Linear down; // [C, F]
+    public final int dim;     // C
+    public final int hidden;  // F
+
+    /// What backward needs.
+    public record Saved(float[] x,  // [N, C]
+                        float[] g,  // [N, F] gate(x)
+                        float[] u,  // [N, F] up(x)
+                        float[] h,  // [N, F] silu(g) ⊙ u
+                        float[] y,  // [N, C]
+                        int n) {
+    }
+
+    public SwiGluMlp(String prefix, int dim, int hidden, Rng rng, double std) {
+        this.dim = dim;
+        this.hidden = hidden;
+        this.gate = new Linear(prefix + ".gate_proj", dim, hidden, rng, std);
+        this.up = new Linear(prefix + ".up_proj", dim, hidden, rng, std);
+        this.down = new Linear(prefix + ".down_proj", hidden, dim, rng, std);
+    }
+
+    public Saved forward(float[] x, int n) {
+        float[] g = gate.forward(x, n);
+        float[] u = up.forward(x, n);
+        float[] h = new float[n * hidden];
+        Swiglu.forward(h, g, u, n, hidden);
+        float[] y = down.forward(h, n);
+        return new Saved(x, g, u, h, y, n);
+    }
+
+    /// Returns `dx` and accumulates the three weights' gradients.
+    public float[] backward(Saved s, float[] dy) {
+        float[] dh = down.backward(dy, s.h, s.n);
+        float[] dg = new float[s.n * hidden];
+        float[] du = new float[s.n * hidden];
+        Swiglu.backward(dg, du, dh, s.g, s.u, s.n, hidden);
+        float[] dx = gate.backward(dg, s.x, s.n);
+        float[] dxUp = up.backward(du, s.x, s.n);
+        for (int i = 0; i < dx.length; i++) {
+            dx[i] += dxUp[i];
+        }
+        return dx;
+    }
+
+    public List<Param> params() {
+        return List.of(gate.weight, up.weight, down.weight);
+    }
+}

@@ -1,0 +1,101 @@
+package dev.tinyseek.tensor;
+
+import dev.tinyseek.backend.Parallel;
+
+/// Cross-entropy from logits: `loss = mean over counted rows of (logsumexp(z) − z[target])`.
+///
+/// Rows whose target equals `ignoreIndex` (e.g. the prompt of a question, padding) do not count
+/// and get no gradient. The backward is the classic `(softmax(z) − onehot(target)) · scale / count`,
+/// where `scale` is the upstream gradient of the loss (1 for a plain training loss).
+public final class CrossEntropy {
+
+    /// The target value meaning "no loss at this position" (as PyTorch's default).
+    public static final int IGNORE = -100;
+
+    private CrossEntropy() {
+    }
+
+    /// Mean loss over counted rows, and how many rows counted (0 gives a loss of 0).
+    public record Result(double loss, int count) {
+    }
+
+    public static Result forward(float[] logits,  // [N, V]
+                                 int[] targets,   // [N], a class in [0, V) or ignoreIndex
+                                 int ignoreIndex, int n, int v) {
+        Shapes.check("cross-entropy", "logits", logits, n, v);
+        Shapes.check("cross-entropy", "targets", targets, n);
+        double[] rowLoss = new double[n];
+        Parallel.forRange(n, 16, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                int t = targets[i];
+                if (t == ignoreIndex) {
+                    continue;
+                }
+                checkTarget(t, i, v);
+                rowLoss[i] = logSumExp(logits, i * v, v) - logits[i * v + t];
+            }
+        });
+        double sum = 0;
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            if (targets[i] != ignoreIndex) {
+                sum += rowLoss[i];
+                count++;
+            }
+        }
+        return new Result(count == 0 ? 0 : sum / count, count);
+    }
+
+    public static void backward(float[] dlogits,  // [N, V], accumulated
+                                float[] logits,   // [N, V]
+                                int[] targets,    // [N]
+                                int ignoreIndex, int n, int v, float scale) {
+        Shapes.check("cross-entropy backward", "dlogits", dlogits, n, v);
+        Shapes.check("cross-entropy backward", "logits", logits, n, v);
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            if (targets[i] != ignoreIndex) {
+                count++;
+            }
+        }
+        if (count == 0) {
+            return;
+        }
+        float g = scale / count;
+        Parallel.forRange(n, 16, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                int t = targets[i];
+                if (t == ignoreIndex) {
+                    continue;
+                }
+                checkTarget(t, i, v);
+                int off = i * v;
+                double lse = logSumExp(logits, off, v);
+                for (int j = 0; j < v; j++) {
+                    float p = (float) Math.exp(logits[off + j] - lse);
+                    dlogits[off + j] += g * (j == t ? p - 1f : p);
+                }
+            }
+        });
+    }
+
+    /// `log Σ_j exp(z_j)` of one row, computed stably in double.
+    public static double logSumExp(float[] z, int off, int v) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < v; j++) {
+            max = Math.max(max, z[off + j]);
+        }
+        double s = 0;
+        for (int j = 0; j < v; j++) {
+            s += Math.exp(z[off + j] - max);
+        }
+        return max + Math.log(s);
+    }
+
+    private static void checkTarget(int t, int row, int v) {
+        if (t < 0 || t >= v) {
+            throw new IllegalArgumentException("cross-entropy: target " + t + " at row " + row
+                    + " is outside the vocabulary [0, " + v + ") and is not the ignore index");
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.tinyseek.tensor;
+
+/// Embedding lookup `out[t] = table[token[t]]` and its backward, a scatter-add of the rows'
+/// gradients into the rows of the table that were used.
+public final class EmbeddingLookup {
+
+    private EmbeddingLookup() {
+    }
+
+    public static void forward(float[] out,    // [N, C]
+                               int[] tokens,   // [N], each in [0, V)
+                               float[] table,  // [V, C]
+                               int n, int c, int v) {
+        Shapes.check("embedding", "out", out, n, c);
+        Shapes.check("embedding", "table", table, v, c);
+        for (int i = 0; i < n; i++) {
+            int tok = tokens[i];
+            if (tok < 0 || tok >= v) {
+                throw new IllegalArgumentException("embedding: token " + tok + " at position " + i
+                        + " is outside the vocabulary [0, " + v + ")");
+            }
+            System.arraycopy(table, tok * c, out, i * c, c);
+        }
+    }
+
+    public static void backward(float[] dtable,  // [V, C], accumulated
+                                float[] dout,    // [N, C]
+                                int[] tokens,    // [N]
+                                int n, int c, int v) {
+        Shapes.check("embedding backward", "dtable", dtable, v, c);
+        Shapes.check("embedding backward", "dout", dout, n, c);
+        for (int i = 0; i < n; i++) { // in order: a repeated token sums the same way every time
+            int row = tokens[i] * c;
+            for (int j = 0; j < c; j++) {
+                dtable[row + j] += dout[i * c + j];
+            }
+        }
+    }
+}

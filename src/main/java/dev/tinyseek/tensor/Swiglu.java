@@ -1,0 +1,50 @@
+package dev.tinyseek.tensor;
+
+/// SiLU and the SwiGLU gate: `h = silu(g) ⊙ u` with `silu(g) = g · σ(g)`.
+///
+/// This is the middle of every DeepSeek feed-forward network, `down(silu(gate(x)) ⊙ up(x))`.
+/// Backward, with `σ = σ(g)`:
+/// - `du += dh · silu(g)`
+/// - `dg += dh · u · σ · (1 + g (1 − σ))`  (the derivative of `g σ(g)`)
+public final class Swiglu {
+
+    private Swiglu() {
+    }
+
+    /// The logistic sigmoid `1 / (1 + e^−x)`.
+    public static float sigmoid(float x) {
+        return (float) (1.0 / (1.0 + Math.exp(-x)));
+    }
+
+    public static float silu(float x) {
+        return x * sigmoid(x);
+    }
+
+    public static void forward(float[] h,  // [N, F]
+                               float[] g,  // [N, F] gate projection
+                               float[] u,  // [N, F] up projection
+                               int n, int f) {
+        Shapes.check("swiglu", "h", h, n, f);
+        Shapes.check("swiglu", "g", g, n, f);
+        Shapes.check("swiglu", "u", u, n, f);
+        for (int i = 0; i < n * f; i++) {
+            h[i] = silu(g[i]) * u[i];
+        }
+    }
+
+    public static void backward(float[] dg,  // [N, F], accumulated
+                                float[] du,  // [N, F], accumulated
+                                float[] dh,  // [N, F]
+                                float[] g,   // [N, F]
+                                float[] u,   // [N, F]
+                                int n, int f) {
+        Shapes.check("swiglu backward", "dh", dh, n, f);
+        Shapes.check("swiglu backward", "dg", dg, n, f);
+        Shapes.check("swiglu backward", "du", du, n, f);
+        for (int i = 0; i < n * f; i++) {
+            float s = sigmoid(g[i]);
+            du[i] += dh[i] * (g[i] * s);
+            dg[i] += dh[i] * u[i] * (s * (1f + g[i] * (1f - s)));
+        }
+    }
+}
