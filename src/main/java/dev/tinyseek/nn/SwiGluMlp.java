@@ -8,7 +8,7 @@ import java.util.List;
 /// The SwiGLU feed-forward network of DeepSeek-V3: `y = down( silu(gate(x)) ⊙ up(x) )`
 /// (official names `w1` = gate_proj, `w3` = up_proj, `w2` = down_proj). Used for the dense
 /// layers, for every routed expert and for the shared experts.
-public final class SwiGluMlp {
+public final class SwiGluMlp implements FeedForward {
 
     public final Linear gate; // [F, C]
     public final Linear up;   // [F, C]
@@ -22,7 +22,7 @@ public final class SwiGluMlp {
                         float[] u,  // [N, F] up(x)
                         float[] h,  // [N, F] silu(g) ⊙ u
                         float[] y,  // [N, C]
-                        int n) {
+                        int n) implements FeedForward.Saved {
     }
 
     public SwiGluMlp(String prefix, int dim, int hidden, Rng rng, double std) {
@@ -33,6 +33,7 @@ public final class SwiGluMlp {
         this.down = new Linear(prefix + ".down_proj", hidden, dim, rng, std);
     }
 
+    @Override
     public Saved forward(float[] x, int n) {
         float[] g = gate.forward(x, n);
         float[] u = up.forward(x, n);
@@ -43,7 +44,9 @@ public final class SwiGluMlp {
     }
 
     /// Returns `dx` and accumulates the three weights' gradients.
-    public float[] backward(Saved s, float[] dy) {
+    @Override
+    public float[] backward(FeedForward.Saved saved, float[] dy) {
+        Saved s = (Saved) saved;
         float[] dh = down.backward(dy, s.h, s.n);
         float[] dg = new float[s.n * hidden];
         float[] du = new float[s.n * hidden];
@@ -56,6 +59,7 @@ public final class SwiGluMlp {
         return dx;
     }
 
+    @Override
     public List<Param> params() {
         return List.of(gate.weight, up.weight, down.weight);
     }

@@ -71,23 +71,62 @@ public final class Rope {
         return freqs.clone();
     }
 
-    /// Rotates, in place, the RoPE part of each head of each token.
+    /// Rotates, in place, the RoPE part of each head of `t` tokens.
     ///
-    /// `x` holds `T` rows of `H` heads of `headStride` floats; the RoPE dims of a head start at
-    /// `ropeOff` within it. Token `t` sits at position `pos0 + t`.
-    public void forward(float[] x,   // [T, H, headStride]
-                        int t, int h, int headStride, int ropeOff, int pos0) {
-        rotate(x, t, h, headStride, ropeOff, pos0, 1f);
+    /// `x` holds rows of `H` heads of `headStride` floats, starting at float `off`; the RoPE dims
+    /// of a head start at `ropeOff` within it. Token `i` sits at position `pos0 + i`.
+    public void forward(float[] x,   // [.., T, H, headStride]
+                        int off, int t, int h, int headStride, int ropeOff, int pos0) {
+        rotate(x, off, t, h, headStride, ropeOff, pos0, 1f);
     }
 
     /// Backward of [#forward]: rotates the gradient, in place, by the opposite angle.
-    public void backward(float[] dx, // [T, H, headStride]
-                         int t, int h, int headStride, int ropeOff, int pos0) {
-        rotate(dx, t, h, headStride, ropeOff, pos0, -1f);
+    public void backward(float[] dx, // [.., T, H, headStride]
+                         int off, int t, int h, int headStride, int ropeOff, int pos0) {
+        rotate(dx, off, t, h, headStride, ropeOff, pos0, -1f);
     }
 
-    private void rotate(float[] x, int t, int h, int headStride, int ropeOff, int pos0, float sign) {
+    /// [#forward] over a whole `[T, H, headStride]` array.
+    public void forward(float[] x, int t, int h, int headStride, int ropeOff, int pos0) {
         Shapes.check("rope", "x", x, t, h, headStride);
+        forward(x, 0, t, h, headStride, ropeOff, pos0);
+    }
+
+    /// [#backward] over a whole `[T, H, headStride]` array.
+    public void backward(float[] dx, int t, int h, int headStride, int ropeOff, int pos0) {
+        Shapes.check("rope backward", "dx", dx, t, h, headStride);
+        backward(dx, 0, t, h, headStride, ropeOff, pos0);
+    }
+
+    /// [#forward] over `B` sequences of `T` tokens, each starting at position 0.
+    public void forwardBatch(float[] x, // [B, T, H, headStride]
+                             int b, int t, int h, int headStride, int ropeOff) {
+        checkLength(x, (long) b * t * h * headStride);
+        for (int bi = 0; bi < b; bi++) {
+            forward(x, bi * t * h * headStride, t, h, headStride, ropeOff, 0);
+        }
+    }
+
+    /// [#backward] over `B` sequences of `T` tokens, each starting at position 0.
+    public void backwardBatch(float[] dx, // [B, T, H, headStride]
+                              int b, int t, int h, int headStride, int ropeOff) {
+        checkLength(dx, (long) b * t * h * headStride);
+        for (int bi = 0; bi < b; bi++) {
+            backward(dx, bi * t * h * headStride, t, h, headStride, ropeOff, 0);
+        }
+    }
+
+    private static void checkLength(float[] x, long need) {
+        if (x.length != need) {
+            throw new IllegalArgumentException("rope: x has " + x.length + " floats but [B, T, H, headStride] needs " + need);
+        }
+    }
+
+    private void rotate(float[] x, int off, int t, int h, int headStride, int ropeOff, int pos0, float sign) {
+        if (off < 0 || (long) off + (long) t * h * headStride > x.length) {
+            throw new IllegalArgumentException("rope: " + t + " tokens of " + h + " heads of " + headStride
+                    + " floats from offset " + off + " do not fit in an array of " + x.length);
+        }
         if (ropeOff < 0 || ropeOff + dim > headStride) {
             throw new IllegalArgumentException("rope: RoPE dims [" + ropeOff + ", " + (ropeOff + dim)
                     + ") do not fit in a head of " + headStride);
@@ -100,7 +139,7 @@ public final class Rope {
         for (int i = 0; i < t; i++) {
             int tab = (pos0 + i) * half;
             for (int hh = 0; hh < h; hh++) {
-                int base = (i * h + hh) * headStride + ropeOff;
+                int base = off + (i * h + hh) * headStride + ropeOff;
                 for (int j = 0; j < half; j++) {
                     float c = cos[tab + j];
                     float s = sign * sin[tab + j];

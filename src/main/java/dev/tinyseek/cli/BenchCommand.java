@@ -1,0 +1,222 @@
+package dev.tinyseek.cli;
+
+import dev.tinyseek.backend.Backends;
+import dev.tinyseek.backend.Gemm;
+import dev.tinyseek.backend.NaiveGemm;
+import dev.tinyseek.backend.Parallel;
+import dev.tinyseek.io.Json;
+import dev.tinyseek.model.ModelConfig;
+import dev.tinyseek.model.Transformer;
+import dev.tinyseek.nn.Param;
+import dev.tinyseek.tensor.CrossEntropy;
+import dev.tinyseek.tensor.Rng;
+import dev.tinyseek.train.AdamW;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/// `tinyseek bench`: the speed figures of DESIGN.md, measured in one process so that every
+/// ratio compares runs on the same machine at the same moment.
+///
+/// - GEMM GFLOP/s of the current backend at 512³, with the naive loops as the baseline ratio;
+/// - GEMM GFLOP/s at the model's own shapes (a training step's linear layers);
+/// - training tokens/s (batch × sequence of DESIGN.md) and decoding tokens/s (batch 1, cached);
+/// - model-FLOPs utilisation: the model's FLOPs per second over the measured 512³ GEMM rate.
+final class BenchCommand implements Main.Command {
+
+    @Override
+    public String summary() {
+        return "measure GEMM GFLOP/s, training and decoding tokens/s";
+    }
+
+    static Args spec() {
+        return new Args("bench", "Measures the default Java path: GEMM at 512^3 and at the model's shapes, training and\n"
+                + "decoding throughput, and model-FLOPs utilisation. --json prints one JSON object instead.")
+                .option("preset", "NAME", "small", "model: tiny | small")
+                .option("arch", "NAME", "dense", "dense (standard attention + dense MLP)")
+                .option("batch", "N", "8", "training sequences per step")
+                .option("seq-len", "N", "0", "training tokens per sequence (0 = 64 for tiny, 128 for small)")
+                .option("seconds", "X", "3", "target seconds per measurement")
+                .option("threads", "N", String.valueOf(Runtime.getRuntime().availableProcessors()), "worker threads")
+                .flag("json", "print the figures as one JSON object");
+    }
+
+    @Override
+    public int run(String[] argv, PrintStream out) throws Exception {
+        Args a = spec();
+        if (!a.parse(argv)) {
+            out.print(a.usage());
+            return 0;
+        }
+        String preset = a.choice("preset", "tiny", "small");
+        a.choice("arch", "dense");
+        ModelConfig cfg = ModelConfig.preset(preset).dense();
+        int batch = a.integer("batch", 1, 4096);
+        int seqLen = a.integer("seq-len", 0, cfg.maxPositionEmbeddings());
+        if (seqLen == 0) {
+            seqLen = preset.equals("tiny") ? 64 : 128;
+        }
+        double seconds = a.number("seconds", 0.1, 600);
+        Parallel.setThreads(a.integer("threads", 1, 1024));
+        boolean json = a.isSet("json");
+        PrintStream log = json ? new PrintStream(java.io.OutputStream.nullOutputStream()) : out;
+
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("backend", Backends.gemm().name());
+        r.put("threads", Parallel.threads());
+        r.put("preset", preset);
+        r.put("arch", "dense");
+
+        // 1. GEMM at 512³ against the naive loops
+        double naive = gflops(new NaiveGemm(), 512, 512, 512, Math.min(seconds, 2));
+        double fast = gflops(Backends.gemm(), 512, 512, 512, seconds);
+        r.put("gemm_512_gflops", round(fast));
+        r.put("gemm_512_naive_gflops", round(naive));
+        r.put("gemm_512_speedup_vs_naive", round(fast / naive));
+        log.printf("GEMM 512^3: %s %.1f GFLOP/s, naive %.1f GFLOP/s (%.1fx)%n", Backends.gemm().name(), fast, naive, fast / naive);
+
+        // 2. GEMM at the model's shapes: y[N, out] = x[N, in] Wᵀ for each distinct linear layer
+        Transformer model = new Transformer(cfg, 1);
+        int n = batch * seqLen;
+        Map<String, Object> shapes = new LinkedHashMap<>();
+        for (Param p : model.params()) {
+            if (p.shape.length != 2 || p.name.contains("embed_tokens")) {
+                continue;
+            }
+            String key = n + "x" + p.shape[1] + "x" + p.shape[0];
+            if (!shapes.containsKey(key)) {
+                double g = gflops(Backends.gemm(), n, p.shape[0], p.shape[1], Math.max(0.2, seconds / 8));
+                shapes.put(key, round(g));
+                log.printf("GEMM at model shape N=%d in=%d out=%d (%s): %.1f GFLOP/s%n", n, p.shape[1], p.shape[0],
+                        p.name.replaceAll("model\\.layers\\.\\d+\\.", ""), g);
+            }
+        }
+        r.put("gemm_model_shapes_gflops", shapes);
+
+        // 3. training throughput
+        double trainFlopsPerToken = 3 * forwardFlopsPerToken(model, seqLen);
+        double trainTps = trainTokensPerSecond(model, batch, seqLen, seconds);
+        r.put("train_batch", batch);
+        r.put("train_seq_len", seqLen);
+        r.put("train_tokens_per_s", round(trainTps));
+        r.put("train_gflops", round(trainTps * trainFlopsPerToken / 1e9));
+        r.put("train_mfu_vs_gemm_512", round(trainTps * trainFlopsPerToken / 1e9 / fast));
+        log.printf("training (%s, batch %d x %d): %.0f tokens/s = %.1f GFLOP/s, %.0f%% of the 512^3 GEMM rate%n",
+                preset, batch, seqLen, trainTps, trainTps * trainFlopsPerToken / 1e9, 100 * trainTps * trainFlopsPerToken / 1e9 / fast);
+
+        // 4. decoding throughput, batch 1 with the cache
+        int prompt = 16, gen = Math.min(cfg.maxPositionEmbeddings(), seqLen) - prompt;
+        double decTps = decodeTokensPerSecond(model, prompt, gen, seconds);
+        r.put("decode_tokens_per_s", round(decTps));
+        r.put("decode_prompt", prompt);
+        r.put("decode_new_tokens", gen);
+        log.printf("decoding (batch 1, %d-token prompt, %d new tokens): %.0f tokens/s%n", prompt, gen, decTps);
+        if (json) {
+            out.println(Json.write(r, false));
+        }
+        return 0;
+    }
+
+    /// Forward FLOPs per token: 2 per weight of every matrix product (not the embedding lookup),
+    /// plus attention's `Q Kᵀ` and `P V` over the full `T × T` score matrix.
+    static double forwardFlopsPerToken(Transformer model, int seqLen) {
+        double f = 0;
+        for (Param p : model.params()) {
+            if (p.shape.length == 2 && !p.name.contains("embed_tokens")) {
+                f += 2.0 * p.size();
+            }
+        }
+        ModelConfig c = model.config;
+        f += 2.0 * c.numHiddenLayers() * c.numAttentionHeads() * (c.qkHeadDim() + c.vHeadDim()) * seqLen;
+        return f;
+    }
+
+    static double gflops(Gemm g, int m, int n, int k, double seconds) {
+        Rng rng = new Rng(7);
+        float[] a = new float[m * k], b = new float[n * k], c = new float[m * n];
+        rng.fillNormal(a, 1);
+        rng.fillNormal(b, 1);
+        g.gemm(false, true, m, n, k, a, 0, b, 0, c, 0, false); // warm-up
+        long deadline = System.nanoTime() + (long) (seconds * 0.3e9);
+        while (System.nanoTime() < deadline) {
+            g.gemm(false, true, m, n, k, a, 0, b, 0, c, 0, false);
+        }
+        int reps = 0;
+        long t0 = System.nanoTime();
+        long end = t0 + (long) (seconds * 0.7e9);
+        do {
+            g.gemm(false, true, m, n, k, a, 0, b, 0, c, 0, false);
+            reps++;
+        } while (System.nanoTime() < end);
+        double s = (System.nanoTime() - t0) / 1e9;
+        return 2.0 * m * n * k * reps / s / 1e9;
+    }
+
+    static double trainTokensPerSecond(Transformer model, int batch, int seqLen, double seconds) {
+        Rng rng = new Rng(3);
+        int n = batch * seqLen, v = model.config.vocabSize();
+        int[] tokens = new int[n], targets = new int[n];
+        for (int i = 0; i < n; i++) {
+            tokens[i] = rng.nextInt(v);
+            targets[i] = rng.nextInt(v);
+        }
+        AdamW opt = AdamW.deepseek(model.params());
+        Runnable step = () -> {
+            Transformer.Saved s = model.forward(tokens, batch, seqLen);
+            CrossEntropy.forward(s.logits(), targets, CrossEntropy.IGNORE, n, v);
+            model.zeroGrad();
+            float[] dl = new float[n * v];
+            CrossEntropy.backward(dl, s.logits(), targets, CrossEntropy.IGNORE, n, v, 1f);
+            model.backward(s, dl);
+            opt.step(1e-4);
+        };
+        return rate(step, n, seconds);
+    }
+
+    static double decodeTokensPerSecond(Transformer model, int prompt, int gen, double seconds) {
+        Rng rng = new Rng(5);
+        int v = model.config.vocabSize();
+        int[] p = new int[prompt];
+        for (int i = 0; i < prompt; i++) {
+            p[i] = rng.nextInt(v);
+        }
+        Runnable one = () -> {
+            Transformer.DecodeState st = model.newDecodeState(prompt + gen);
+            float[] logits = model.decode(st, p);
+            int last = prompt - 1;
+            for (int i = 0; i < gen; i++) {
+                int next = dev.tinyseek.generate.Sampler.argmax(logits, last * v, v);
+                logits = model.decode(st, new int[] {next});
+                last = 0;
+            }
+        };
+        return rate(one, gen, seconds);
+    }
+
+    /// Units of work per second of `body`, after a warm-up of about a third of the time.
+    static double rate(Runnable body, long unitsPerCall, double seconds) {
+        long warm = System.nanoTime() + (long) (seconds * 0.3e9);
+        do {
+            body.run();
+        } while (System.nanoTime() < warm);
+        List<Double> times = new ArrayList<>();
+        long end = System.nanoTime() + (long) (seconds * 0.7e9);
+        do {
+            long t0 = System.nanoTime();
+            body.run();
+            times.add((System.nanoTime() - t0) / 1e9);
+        } while (System.nanoTime() < end);
+        double total = 0;
+        for (double t : times) {
+            total += t;
+        }
+        return unitsPerCall * times.size() / total;
+    }
+
+    private static double round(double x) {
+        return Math.round(x * 100) / 100.0;
+    }
+}

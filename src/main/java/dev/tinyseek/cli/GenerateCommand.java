@@ -1,0 +1,59 @@
+package dev.tinyseek.cli;
+
+import dev.tinyseek.generate.Generator;
+import dev.tinyseek.generate.Sampler;
+import dev.tinyseek.model.Checkpoint;
+import dev.tinyseek.model.Transformer;
+import dev.tinyseek.rl.TaskData;
+import dev.tinyseek.tensor.Rng;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+/// `tinyseek generate`: continues a prompt with a saved model.
+final class GenerateCommand implements Main.Command {
+
+    @Override
+    public String summary() {
+        return "continue a prompt with a saved model";
+    }
+
+    static Args spec() {
+        return new Args("generate", "Loads a checkpoint directory and continues the prompt (byte tokens), with a KV cache.")
+                .positional("MODEL_DIR", "a checkpoint directory written by 'tinyseek train'")
+                .option("prompt", "TEXT", null, "the text to continue (required)")
+                .option("max-new", "N", "32", "most tokens to generate")
+                .option("temperature", "X", "0", "0 = greedy; higher = more random")
+                .option("top-k", "N", "0", "sample only from the N most likely tokens (0 = all)")
+                .option("top-p", "X", "1", "sample only from the smallest set with this much probability")
+                .option("seed", "N", "0", "seed of the sampler")
+                .flag("no-stop", "do not stop at a newline");
+    }
+
+    @Override
+    public int run(String[] argv, PrintStream out) throws Exception {
+        Args a = spec();
+        if (!a.parse(argv)) {
+            out.print(a.usage());
+            return 0;
+        }
+        Path dir = Path.of(a.positional(0, "MODEL_DIR"));
+        if (!a.has("prompt")) {
+            throw new Args.UsageException("--prompt is required, e.g. --prompt '012+345='");
+        }
+        String prompt = a.string("prompt");
+        if (prompt.isEmpty()) {
+            throw new Args.UsageException("--prompt is empty; give at least one character");
+        }
+        int maxNew = a.integer("max-new", 0, 1_000_000);
+        Sampler sampler = new Sampler(a.number("temperature", 0, 100), a.integer("top-k", 0, Integer.MAX_VALUE),
+                a.number("top-p", Double.MIN_VALUE, 1));
+        long seed = a.longValue("seed");
+        Transformer model = Checkpoint.load(dir);
+        int[] tokens = Generator.generate(model, TaskData.encode(prompt), maxNew, sampler, new Rng(seed),
+                a.isSet("no-stop") ? -1 : TaskData.END);
+        String text = TaskData.decode(tokens);
+        out.println(prompt + (text.endsWith("\n") ? text.substring(0, text.length() - 1) : text));
+        return 0;
+    }
+}

@@ -1,0 +1,86 @@
+package dev.tinyseek.generate;
+
+import dev.tinyseek.tensor.Rng;
+
+import java.util.Arrays;
+
+/// Picks the next token from logits: greedy (`temperature` 0), or sampled from
+/// `softmax(logits / temperature)` restricted to the `topK` most likely tokens (0 = all) and to
+/// the smallest set whose probability reaches `topP` (1 = all; "nucleus" sampling).
+public record Sampler(double temperature, int topK, double topP) {
+
+    public Sampler {
+        if (!(temperature >= 0) || Double.isInfinite(temperature)) {
+            throw new IllegalArgumentException("temperature = " + temperature + " must be >= 0 (0 = greedy)");
+        }
+        if (topK < 0) {
+            throw new IllegalArgumentException("top-k = " + topK + " must be >= 0 (0 = no limit)");
+        }
+        if (!(topP > 0 && topP <= 1)) {
+            throw new IllegalArgumentException("top-p = " + topP + " must be in (0, 1]");
+        }
+    }
+
+    public static Sampler greedy() {
+        return new Sampler(0, 0, 1);
+    }
+
+    /// The index of the largest logit (the first one on ties).
+    public static int argmax(float[] logits, int off, int v) {
+        int best = 0;
+        for (int j = 1; j < v; j++) {
+            if (logits[off + j] > logits[off + best]) {
+                best = j;
+            }
+        }
+        return best;
+    }
+
+    /// The next token from the logits row `[off, off + v)`.
+    public int sample(float[] logits, int off, int v, Rng rng) {
+        if (temperature == 0) {
+            return argmax(logits, off, v);
+        }
+        // 1. tokens by decreasing logit (ties: lower id first)
+        Integer[] order = new Integer[v];
+        for (int j = 0; j < v; j++) {
+            order[j] = j;
+        }
+        Arrays.sort(order, (a, b) -> {
+            int c = Float.compare(logits[off + b], logits[off + a]);
+            return c != 0 ? c : Integer.compare(a, b);
+        });
+        int keep = topK > 0 ? Math.min(topK, v) : v;
+        // 2. probabilities of the kept tokens at this temperature
+        double max = logits[off + order[0]];
+        double[] p = new double[keep];
+        double sum = 0;
+        for (int i = 0; i < keep; i++) {
+            p[i] = Math.exp((logits[off + order[i]] - max) / temperature);
+            sum += p[i];
+        }
+        // 3. nucleus: the shortest prefix whose mass reaches topP
+        double mass = 0;
+        int nucleus = keep;
+        for (int i = 0; i < keep; i++) {
+            mass += p[i] / sum;
+            if (mass >= topP) {
+                nucleus = i + 1;
+                break;
+            }
+        }
+        double total = 0;
+        for (int i = 0; i < nucleus; i++) {
+            total += p[i];
+        }
+        // 4. inverse CDF
+        double u = rng.nextDouble() * total;
+        for (int i = 0; i < nucleus; i++) {
+            u -= p[i];
+            if (u < 0) {
+                return order[i];
+            }
+        }
+        return order[nucleus - 1];
+    }
+}

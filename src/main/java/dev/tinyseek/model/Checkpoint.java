@@ -1,0 +1,93 @@
+package dev.tinyseek.model;
+
+import dev.tinyseek.io.CheckpointException;
+import dev.tinyseek.io.Dtype;
+import dev.tinyseek.io.Safetensors;
+import dev.tinyseek.io.SafetensorsFile;
+import dev.tinyseek.io.TensorData;
+import dev.tinyseek.io.TensorInfo;
+import dev.tinyseek.nn.Param;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeSet;
+
+/// A checkpoint directory anyone recognises: `config.json` (HF keys) and `model.safetensors`
+/// (HF tensor names, F32 or BF16). Every file is written to a temporary file in the same
+/// directory and renamed, so a crash never leaves a half-written checkpoint.
+public final class Checkpoint {
+
+    public static final String CONFIG = "config.json";
+    public static final String WEIGHTS = "model.safetensors";
+
+    private Checkpoint() {
+    }
+
+    /// Saves `model` into `dir` (created if needed) with its weights in `dtype` (F32 or BF16).
+    public static void save(Transformer model, Path dir, Dtype dtype, Map<String, String> metadata) throws IOException {
+        Files.createDirectories(dir);
+        Map<String, TensorData> tensors = new LinkedHashMap<>();
+        for (Param p : model.params()) {
+            tensors.put(p.name, TensorData.of(p.data.clone(), p.shape));
+        }
+        Safetensors.write(dir.resolve(WEIGHTS), tensors, metadata == null ? Map.of() : metadata, dtype);
+        writeAtomically(dir.resolve(CONFIG), ConfigJson.write(model.config));
+    }
+
+    /// Loads a model from a checkpoint directory, checking every tensor's presence and shape.
+    public static Transformer load(Path dir) throws IOException {
+        Path cfgFile = dir.resolve(CONFIG);
+        if (!Files.isRegularFile(cfgFile)) {
+            throw new CheckpointException(dir + ": no " + CONFIG + " here; is this a tinyseek checkpoint directory?");
+        }
+        ModelConfig cfg = ConfigJson.read(Files.readString(cfgFile, StandardCharsets.UTF_8), cfgFile.toString());
+        Transformer model = new Transformer(cfg, 0);
+        Path weights = dir.resolve(WEIGHTS);
+        if (!Files.isRegularFile(weights)) {
+            throw new CheckpointException(dir + ": no " + WEIGHTS + " here");
+        }
+        try (SafetensorsFile f = Safetensors.open(weights)) {
+            Map<String, Param> byName = model.paramsByName();
+            TreeSet<String> unexpected = new TreeSet<>(f.names());
+            for (Param p : byName.values()) {
+                if (!f.contains(p.name)) {
+                    throw new CheckpointException(weights + ": tensor " + p.name + " is missing (the config asks for it)");
+                }
+                unexpected.remove(p.name);
+                TensorInfo info = f.info(p.name);
+                long[] want = Arrays.stream(p.shape).asLongStream().toArray();
+                if (!Arrays.equals(info.shape(), want)) {
+                    throw new CheckpointException(weights + ": tensor " + p.name + " has shape " + Arrays.toString(info.shape())
+                            + " but the config needs " + Arrays.toString(want));
+                }
+                float[] data = f.readWeight(p.name);
+                System.arraycopy(data, 0, p.data, 0, p.data.length);
+                unexpected.remove(p.name + "_scale_inv");
+            }
+            if (!unexpected.isEmpty()) {
+                throw new CheckpointException(weights + ": unexpected tensor " + unexpected.first()
+                        + (unexpected.size() > 1 ? " (and " + (unexpected.size() - 1) + " more)" : "")
+                        + "; the config does not ask for it");
+            }
+        }
+        return model;
+    }
+
+    /// Writes `text` to `file` through a temporary file and an atomic rename.
+    public static void writeAtomically(Path file, String text) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+        try {
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

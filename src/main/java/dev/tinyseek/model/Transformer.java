@@ -1,0 +1,223 @@
+package dev.tinyseek.model;
+
+import dev.tinyseek.attention.Attention;
+import dev.tinyseek.attention.KvCache;
+import dev.tinyseek.attention.MultiHeadAttention;
+import dev.tinyseek.nn.EmbeddingLayer;
+import dev.tinyseek.nn.FeedForward;
+import dev.tinyseek.nn.Linear;
+import dev.tinyseek.nn.Param;
+import dev.tinyseek.nn.RmsNormLayer;
+import dev.tinyseek.nn.SwiGluMlp;
+import dev.tinyseek.tensor.Rng;
+import dev.tinyseek.tensor.Rope;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/// A decoder-only language model (DeepSeek-V3 `Transformer`; spec §6.1):
+///
+///     x      = Embedding(tokens)                       model.embed_tokens
+///     x      = Block_i(x)  for i = 0 .. L-1            model.layers.i.*
+///     logits = RMSNorm(x) W_headᵀ                      model.norm, lm_head (untied)
+///
+/// Every parameter carries its HF checkpoint name, so [#params()] is also the checkpoint's
+/// table of contents.
+public final class Transformer {
+
+    public final ModelConfig config;
+    public final EmbeddingLayer embed;
+    public final List<Block> layers;
+    public final RmsNormLayer norm;
+    public final Linear lmHead;
+    private final List<Param> params;
+
+    /// What backward needs.
+    public record Saved(int[] tokens,                  // [B·T]
+                        List<Block.Saved> blocks,
+                        RmsNormLayer.Saved finalNorm,
+                        float[] logits,                // [B·T, V]
+                        int b, int t) {
+    }
+
+    /// A model with freshly initialised weights: N(0, initializer_range²), norm gains 1.
+    public Transformer(ModelConfig config, long seed) {
+        this.config = config;
+        Rng rng = new Rng(seed);
+        int c = config.hiddenSize();
+        double std = config.initializerRange();
+        float eps = (float) config.rmsNormEps();
+        this.embed = new EmbeddingLayer("model.embed_tokens", config.vocabSize(), c, rng, std);
+        Rope rope = Rope.plain(config.qkRopeHeadDim(), config.ropeTheta(), config.maxPositionEmbeddings());
+        List<Block> blocks = new ArrayList<>();
+        for (int i = 0; i < config.numHiddenLayers(); i++) {
+            String prefix = "model.layers." + i;
+            blocks.add(new Block(prefix, c, eps, attention(prefix + ".self_attn", rope, rng), ffn(i, prefix + ".mlp", rng)));
+        }
+        this.layers = Collections.unmodifiableList(blocks);
+        this.norm = new RmsNormLayer("model.norm", c, eps);
+        this.lmHead = new Linear("lm_head", c, config.vocabSize(), rng, std);
+        List<Param> p = new ArrayList<>();
+        p.add(embed.weight);
+        for (Block blk : layers) {
+            p.addAll(blk.params());
+        }
+        p.add(norm.weight);
+        p.add(lmHead.weight);
+        this.params = Collections.unmodifiableList(p);
+    }
+
+    private Attention attention(String prefix, Rope rope, Rng rng) {
+        ModelConfig k = config;
+        if (k.attentionType().equals("mha")) {
+            return new MultiHeadAttention(prefix, k.hiddenSize(), k.numAttentionHeads(), k.qkHeadDim(), k.vHeadDim(),
+                    k.qkRopeHeadDim(), rope, k.softmaxScale(), rng, k.initializerRange());
+        }
+        throw new UnsupportedOperationException("attention_type \"mla\" is not implemented in this build yet; "
+                + "use the dense baseline (attention_type \"mha\", e.g. ModelConfig.tiny().dense())");
+    }
+
+    private FeedForward ffn(int layer, String prefix, Rng rng) {
+        ModelConfig k = config;
+        if (k.isDenseLayer(layer)) {
+            return new SwiGluMlp(prefix, k.hiddenSize(), k.intermediateSize(), rng, k.initializerRange());
+        }
+        throw new UnsupportedOperationException("ffn_type \"moe\" is not implemented in this build yet; "
+                + "use the dense baseline (ffn_type \"dense\", e.g. ModelConfig.tiny().dense())");
+    }
+
+    /// Every parameter, in checkpoint order.
+    public List<Param> params() {
+        return params;
+    }
+
+    /// Parameters by HF name.
+    public Map<String, Param> paramsByName() {
+        Map<String, Param> m = new LinkedHashMap<>();
+        for (Param p : params) {
+            m.put(p.name, p);
+        }
+        return m;
+    }
+
+    /// Total number of parameters.
+    public long parameterCount() {
+        long n = 0;
+        for (Param p : params) {
+            n += p.size();
+        }
+        return n;
+    }
+
+    /// Training forward over `B` sequences of `T` tokens.
+    public Saved forward(int[] tokens, // [B·T]
+                         int b, int t) {
+        checkTokens(tokens, b, t);
+        int n = b * t;
+        float[] x = embed.forward(tokens, n);
+        List<Block.Saved> saved = new ArrayList<>(layers.size());
+        for (Block blk : layers) {
+            Block.Saved s = blk.forward(x, b, t);
+            saved.add(s);
+            x = s.out();
+        }
+        RmsNormLayer.Saved fn = norm.forward(x, n);
+        float[] logits = lmHead.forward(fn.y(), n);
+        return new Saved(tokens, saved, fn, logits, b, t);
+    }
+
+    /// Backward from `dlogits` `[B·T, V]`: accumulates into every parameter's gradient.
+    public void backward(Saved s, float[] dlogits) {
+        int n = s.b * s.t;
+        float[] dx = norm.backward(s.finalNorm, lmHead.backward(dlogits, s.finalNorm.y(), n));
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            dx = layers.get(i).backward(s.blocks.get(i), dx);
+        }
+        embed.backward(s.tokens, dx, n);
+    }
+
+    /// Sets every gradient to zero.
+    public void zeroGrad() {
+        for (Param p : params) {
+            p.zeroGrad();
+        }
+    }
+
+    /// The logits of every position of one sequence, as `float[T][V]`.
+    public float[][] logits(int[] tokens) {
+        float[] flat = forward(tokens, 1, tokens.length).logits();
+        int v = config.vocabSize();
+        float[][] out = new float[tokens.length][];
+        for (int i = 0; i < tokens.length; i++) {
+            out[i] = java.util.Arrays.copyOfRange(flat, i * v, (i + 1) * v);
+        }
+        return out;
+    }
+
+    /// The state of decoding one sequence: a cache per layer.
+    public final class DecodeState {
+        final List<KvCache> caches = new ArrayList<>();
+
+        DecodeState(int maxTokens) {
+            for (Block blk : layers) {
+                caches.add(blk.attention.newCache(maxTokens));
+            }
+        }
+
+        /// Tokens seen so far.
+        public int length() {
+            return caches.get(0).length();
+        }
+
+        /// Forgets every token after the first `n`.
+        public void truncate(int n) {
+            for (KvCache c : caches) {
+                c.truncate(n);
+            }
+        }
+
+        /// Numbers cached per token over all layers.
+        public long floatsPerToken() {
+            long f = 0;
+            for (KvCache c : caches) {
+                f += c.floatsPerToken();
+            }
+            return f;
+        }
+    }
+
+    /// An empty decoding state for at most `maxTokens` tokens (at most `max_position_embeddings`).
+    public DecodeState newDecodeState(int maxTokens) {
+        if (maxTokens <= 0 || maxTokens > config.maxPositionEmbeddings()) {
+            throw new IllegalArgumentException("decode: maxTokens = " + maxTokens + " must be in [1, max_position_embeddings = "
+                    + config.maxPositionEmbeddings() + "]");
+        }
+        return new DecodeState(maxTokens);
+    }
+
+    /// Feeds `tokens` (one or more) into the state and returns their logits `[T, V]`.
+    public float[] decode(DecodeState state, int[] tokens) {
+        int t = tokens.length;
+        if (t == 0) {
+            throw new IllegalArgumentException("decode: no tokens given");
+        }
+        float[] x = embed.forward(tokens, t);
+        for (int i = 0; i < layers.size(); i++) {
+            x = layers.get(i).decode(x, t, state.caches.get(i));
+        }
+        return lmHead.forward(norm.forward(x, t).y(), t);
+    }
+
+    private void checkTokens(int[] tokens, int b, int t) {
+        if (b <= 0 || t <= 0 || tokens.length != b * t) {
+            throw new IllegalArgumentException("forward: " + tokens.length + " tokens do not make B = " + b + " sequences of T = " + t);
+        }
+        if (t > config.maxPositionEmbeddings()) {
+            throw new IllegalArgumentException("forward: T = " + t + " is longer than max_position_embeddings = "
+                    + config.maxPositionEmbeddings());
+        }
+    }
+}

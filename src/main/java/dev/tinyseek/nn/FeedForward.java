@@ -1,0 +1,21 @@
+package dev.tinyseek.nn;
+
+import java.util.List;
+
+/// The feed-forward sublayer of a block, whichever form it takes: a dense SwiGLU MLP or a
+/// mixture of experts. The block only sees this interface.
+public interface FeedForward {
+
+    /// What backward needs from forward; implementations return their own record.
+    interface Saved {
+        float[] y(); // [N, C]
+    }
+
+    Saved forward(float[] x, // [N, C]
+                  int n);
+
+    /// Returns `dx` `[N, C]` and accumulates the parameters' gradients.
+    float[] backward(Saved saved, float[] dy);
+
+    List<Param> params();
+}

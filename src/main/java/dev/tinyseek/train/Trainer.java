@@ -1,0 +1,167 @@
+package dev.tinyseek.train;
+
+import dev.tinyseek.model.Transformer;
+import dev.tinyseek.nn.Param;
+import dev.tinyseek.tensor.CrossEntropy;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/// The training loop: forward, loss, backward, clip, AdamW step — with a live progress line,
+/// periodic evaluation and a guard that stops at the first NaN or infinity.
+///
+/// Everything random comes from the batch source's seeded generator and the model's seed, and
+/// every kernel is deterministic, so the same seed gives the same losses to the bit.
+public final class Trainer {
+
+    /// How to train. DeepSeek-V3's optimizer settings are the defaults of [#defaults(int)].
+    public record Options(int steps, double lr, double minLr, int warmup, double weightDecay,
+                          double clip, int evalEvery) {
+        public Options {
+            if (steps <= 0) {
+                throw new IllegalArgumentException("steps must be positive, got " + steps);
+            }
+            if (evalEvery < 0) {
+                throw new IllegalArgumentException("evalEvery must be >= 0 (0 = only at the end), got " + evalEvery);
+            }
+        }
+
+        public static Options defaults(int steps) {
+            return new Options(steps, 3e-3, 3e-4, Math.min(100, steps / 10), 0.1, 1.0, 0);
+        }
+    }
+
+    /// Computes held-out metrics (e.g. exact-match accuracy) of the model as it is now.
+    @FunctionalInterface
+    public interface Evaluator {
+        Map<String, Double> evaluate(Transformer model);
+    }
+
+    /// One logged step.
+    public record Step(int step, double loss, double gradNorm, double lr, double tokensPerSecond) {
+    }
+
+    /// What a run produced: every step's loss and the evaluations.
+    public record History(List<Step> steps, List<Map<String, Double>> evals, double seconds, long tokens) {
+        public double lastLoss() {
+            return steps.get(steps.size() - 1).loss();
+        }
+    }
+
+    /// Training stopped because a number went NaN or infinite.
+    public static final class NonFiniteException extends RuntimeException {
+        public NonFiniteException(String message) {
+            super(message);
+        }
+    }
+
+    private final PrintStream progress; // null: silent
+
+    /// A trainer that prints progress to `progress` (null for none).
+    public Trainer(PrintStream progress) {
+        this.progress = progress;
+    }
+
+    public History train(Transformer model, AdamW optimizer, Supplier<Batch> data, Options o, Evaluator eval) {
+        LrSchedule schedule = new LrSchedule(o.lr(), o.minLr(), o.warmup(), o.steps());
+        List<Param> params = model.params();
+        List<Step> steps = new ArrayList<>();
+        List<Map<String, Double>> evals = new ArrayList<>();
+        long start = System.nanoTime();
+        long tokens = 0;
+        boolean live = progress != null && System.console() != null;
+        long lastPrint = 0;
+        for (int s = 0; s < o.steps(); s++) {
+            long t0 = System.nanoTime();
+            Batch batch = data.get();
+            int n = batch.b() * batch.t(), v = model.config.vocabSize();
+            // 1. forward and loss
+            Transformer.Saved fwd = model.forward(batch.inputs(), batch.b(), batch.t());
+            CrossEntropy.Result ce = CrossEntropy.forward(fwd.logits(), batch.targets(), CrossEntropy.IGNORE, n, v);
+            if (!Double.isFinite(ce.loss())) {
+                throw new NonFiniteException("step " + s + ": the loss is " + ce.loss() + " (logits of the output head lm_head "
+                        + "went non-finite); lower the learning rate (--lr) or check the data");
+            }
+            // 2. backward
+            model.zeroGrad();
+            float[] dlogits = new float[n * v];
+            CrossEntropy.backward(dlogits, fwd.logits(), batch.targets(), CrossEntropy.IGNORE, n, v, 1f);
+            model.backward(fwd, dlogits);
+            checkFinite(params, s, true);
+            // 3. clip, update
+            double norm = GradClip.clip(params, o.clip());
+            double lr = schedule.at(s);
+            optimizer.step(lr);
+            checkFinite(params, s, false);
+            tokens += n;
+            double secs = (System.nanoTime() - t0) / 1e9;
+            steps.add(new Step(s, ce.loss(), norm, lr, n / secs));
+            // 4. evaluation and progress
+            boolean last = s == o.steps() - 1;
+            if (eval != null && (last || (o.evalEvery() > 0 && (s + 1) % o.evalEvery() == 0))) {
+                Map<String, Double> m = new LinkedHashMap<>();
+                m.put("step", (double) (s + 1));
+                m.putAll(eval.evaluate(model));
+                evals.add(m);
+                if (progress != null) {
+                    if (live) {
+                        progress.print("\r\033[K");
+                    }
+                    progress.println("step " + (s + 1) + " eval " + format(m));
+                }
+            }
+            if (progress != null) {
+                long now = System.nanoTime();
+                double elapsed = (now - start) / 1e9;
+                String line = progressLine(s + 1, o.steps(), ce.loss(), tokens / elapsed, elapsed);
+                if (live && (now - lastPrint > 200_000_000L || last)) {
+                    progress.print("\r\033[K" + line);
+                    lastPrint = now;
+                } else if (!live && ((s + 1) % Math.max(1, o.steps() / 10) == 0 || last)) {
+                    progress.println(line);
+                }
+            }
+        }
+        if (live) {
+            progress.println();
+        }
+        return new History(steps, evals, (System.nanoTime() - start) / 1e9, tokens);
+    }
+
+    static String progressLine(int step, int total, double loss, double tokPerSec, double elapsed) {
+        double left = elapsed / step * (total - step);
+        return String.format("step %d/%d | loss %.4f | %.1fk tok/s | %s elapsed, %s left",
+                step, total, loss, tokPerSec / 1000, clock(elapsed), clock(left));
+    }
+
+    static String clock(double seconds) {
+        long s = Math.round(seconds);
+        return String.format("%d:%02d", s / 60, s % 60);
+    }
+
+    private static String format(Map<String, Double> m) {
+        StringBuilder sb = new StringBuilder();
+        m.forEach((k, val) -> {
+            if (!k.equals("step")) {
+                sb.append(sb.isEmpty() ? "" : ", ").append(k).append(' ').append(String.format("%.4f", val));
+            }
+        });
+        return sb.toString();
+    }
+
+    private static void checkFinite(List<Param> params, int step, boolean grads) {
+        for (Param p : params) {
+            float[] x = grads ? p.grad : p.data;
+            for (int i = 0; i < x.length; i++) {
+                if (!Float.isFinite(x[i])) {
+                    throw new NonFiniteException("step " + step + ": the " + (grads ? "gradient" : "value") + " of " + p.name
+                            + " is " + x[i] + " at index " + i + "; lower the learning rate (--lr) or clip harder (--clip)");
+                }
+            }
+        }
+    }
+}
