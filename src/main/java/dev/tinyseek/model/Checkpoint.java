@@ -44,26 +44,26 @@ public final class Checkpoint {
     public static Transformer load(Path dir) throws IOException {
         Path cfgFile = dir.resolve(CONFIG);
         if (!Files.isRegularFile(cfgFile)) {
-            throw new CheckpointException(dir + ": no " + CONFIG + " here; is this a tinyseek checkpoint directory?");
+            throw new CheckpointException(cfgFile, null, "no such file; is " + dir + " a tinyseek checkpoint directory?");
         }
         ModelConfig cfg = ConfigJson.read(Files.readString(cfgFile, StandardCharsets.UTF_8), cfgFile.toString());
         Transformer model = new Transformer(cfg, 0);
         Path weights = dir.resolve(WEIGHTS);
         if (!Files.isRegularFile(weights)) {
-            throw new CheckpointException(dir + ": no " + WEIGHTS + " here");
+            throw new CheckpointException(weights, null, "no such file; save the model first");
         }
         try (SafetensorsFile f = Safetensors.open(weights)) {
             Map<String, Param> byName = model.paramsByName();
             TreeSet<String> unexpected = new TreeSet<>(f.names());
             for (Param p : byName.values()) {
                 if (!f.contains(p.name)) {
-                    throw new CheckpointException(weights + ": tensor " + p.name + " is missing (the config asks for it)");
+                    throw new CheckpointException(weights, p.name, "missing (the config asks for it)");
                 }
                 unexpected.remove(p.name);
                 TensorInfo info = f.info(p.name);
                 long[] want = Arrays.stream(p.shape).asLongStream().toArray();
                 if (!Arrays.equals(info.shape(), want)) {
-                    throw new CheckpointException(weights + ": tensor " + p.name + " has shape " + Arrays.toString(info.shape())
+                    throw new CheckpointException(weights, p.name, "has shape " + Arrays.toString(info.shape())
                             + " but the config needs " + Arrays.toString(want));
                 }
                 float[] data = f.readWeight(p.name);
@@ -71,9 +71,8 @@ public final class Checkpoint {
                 unexpected.remove(p.name + "_scale_inv");
             }
             if (!unexpected.isEmpty()) {
-                throw new CheckpointException(weights + ": unexpected tensor " + unexpected.first()
-                        + (unexpected.size() > 1 ? " (and " + (unexpected.size() - 1) + " more)" : "")
-                        + "; the config does not ask for it");
+                throw new CheckpointException(weights, unexpected.first(), "unexpected: the config does not ask for it"
+                        + (unexpected.size() > 1 ? " (and " + (unexpected.size() - 1) + " more such tensors)" : ""));
             }
         }
         return model;
