@@ -40,7 +40,7 @@ final class TrainCommand implements Main.Command {
                 .option("batch", "N", "64", "sequences per step")
                 .option("seq-len", "N", "16", "tokens per sequence")
                 .option("lr", "X", "1e-2", "peak learning rate (warmup then cosine decay to a tenth)")
-                .option("warmup", "N", "100", "warmup steps")
+                .option("warmup", "N", "auto", "warmup steps (auto: a tenth of the steps, at most 100)")
                 .option("weight-decay", "X", "0.1", "AdamW decoupled weight decay")
                 .option("clip", "X", "1.0", "global gradient-norm clip (0 = off)")
                 .option("seed", "N", "1", "seed of weights and data: same seed, same losses to the bit")
@@ -70,7 +70,7 @@ final class TrainCommand implements Main.Command {
         int batch = a.integer("batch", 1, 65536);
         int seqLen = a.integer("seq-len", 2, cfg.maxPositionEmbeddings());
         double lr = a.number("lr", 1e-7, 1.0);
-        int warmup = a.integer("warmup", 0, steps);
+        int warmup = a.string("warmup").equals("auto") ? Math.min(100, steps / 10) : a.integer("warmup", 0, steps);
         double wd = a.number("weight-decay", 0, 10);
         double clip = a.number("clip", 0, 1e6);
         long seed = a.longValue("seed");

@@ -83,8 +83,9 @@ public final class Trainer {
             Transformer.Saved fwd = model.forward(batch.inputs(), batch.b(), batch.t());
             CrossEntropy.Result ce = CrossEntropy.forward(fwd.logits(), batch.targets(), CrossEntropy.IGNORE, n, v);
             if (!Double.isFinite(ce.loss())) {
-                throw new NonFiniteException("step " + s + ": the loss is " + ce.loss() + " (logits of the output head lm_head "
-                        + "went non-finite); lower the learning rate (--lr) or check the data");
+                checkFinite(params, s, false); // names the weight, if one went bad
+                throw new NonFiniteException("step " + s + ": the loss is " + ce.loss() + " (the logits of lm_head "
+                        + "went non-finite although every weight is finite); lower the learning rate (--lr)");
             }
             // 2. backward
             model.zeroGrad();

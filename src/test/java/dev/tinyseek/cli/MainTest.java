@@ -1,0 +1,66 @@
+package dev.tinyseek.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MainTest {
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"train", "generate", "bench"})
+    void everySubcommandHasHelp(String cmd) {
+        Result r = run(cmd, "--help");
+        assertThat(r.code).isZero();
+        assertThat(r.out).startsWith("usage: tinyseek " + cmd).contains("--help");
+    }
+
+    @Test
+    void unknownFlagsAndBadValuesGiveOneLineAndExitCode2() {
+        Result r = run("train", "--stepz", "3");
+        assertThat(r.code).isEqualTo(2);
+        assertThat(r.err.strip()).contains("unknown option --stepz").doesNotContain("\n");
+        Result bad = run("train", "--steps", "many");
+        assertThat(bad.code).isEqualTo(2);
+        assertThat(bad.err.strip()).contains("--steps many is not an integer").doesNotContain("\n");
+        Result range = run("generate", "x", "--prompt", "1", "--top-p", "3");
+        assertThat(range.code).isEqualTo(2);
+        assertThat(range.err).contains("--top-p 3");
+        assertThat(run("fly").code).isEqualTo(2);
+        assertThat(run().code).isEqualTo(2);
+    }
+
+    @Test
+    void aMissingModelDirectoryIsAOneLineErrorWithExitCode1(@TempDir Path dir) {
+        Result r = run("generate", dir.resolve("none").toString(), "--prompt", "1+1=");
+        assertThat(r.code).isEqualTo(1);
+        assertThat(r.err.strip()).contains("config.json").doesNotContain("\n").doesNotContain("at dev.");
+    }
+
+    @Test
+    void trainThenGenerateEndToEnd(@TempDir Path dir) {
+        Result t = run("train", "--digits", "1", "--steps", "30", "--batch", "8", "--seq-len", "8",
+                "--eval-problems", "5", "--quiet", "--out", dir.toString());
+        assertThat(t.code).as(t.err).isZero();
+        assertThat(t.out).contains("held-out exact match").contains("saved");
+        Result g = run("generate", dir.toString(), "--prompt", "3+4=", "--max-new", "4");
+        assertThat(g.code).as(g.err).isZero();
+        assertThat(g.out).startsWith("3+4=");
+    }
+}
