@@ -32,14 +32,14 @@ final class TrainCommand implements Main.Command {
         return new Args("train", "Trains a model from scratch on a synthetic task, reports held-out exact-match accuracy,\n"
                 + "and saves a checkpoint directory (config.json + model.safetensors).")
                 .option("task", "NAME", "addition", "task to train on: addition")
-                .option("digits", "N", "3", "digits per operand (addition)")
+                .option("digits", "N", "2", "digits per operand (addition)")
                 .flag("no-reverse", "write sums most-significant digit first (default: least-significant first)")
                 .option("preset", "NAME", "tiny", "model shape: tiny | small")
                 .option("arch", "NAME", "dense", "dense (standard attention + dense MLP)")
-                .option("steps", "N", "3000", "optimizer steps")
+                .option("steps", "N", "1500", "optimizer steps")
                 .option("batch", "N", "64", "sequences per step")
-                .option("seq-len", "N", "16", "tokens per sequence")
-                .option("lr", "X", "1e-2", "peak learning rate (warmup then cosine decay to a tenth)")
+                .option("seq-len", "N", "auto", "tokens per sequence (auto: the length of one problem)")
+                .option("lr", "X", "3e-3", "peak learning rate (warmup then cosine decay to a tenth)")
                 .option("warmup", "N", "auto", "warmup steps (auto: a tenth of the steps, at most 100)")
                 .option("weight-decay", "X", "0.1", "AdamW decoupled weight decay")
                 .option("clip", "X", "1.0", "global gradient-norm clip (0 = off)")
@@ -68,7 +68,6 @@ final class TrainCommand implements Main.Command {
         }
         int steps = a.integer("steps", 1, 10_000_000);
         int batch = a.integer("batch", 1, 65536);
-        int seqLen = a.integer("seq-len", 2, cfg.maxPositionEmbeddings());
         double lr = a.number("lr", 1e-7, 1.0);
         int warmup = a.string("warmup").equals("auto") ? Math.min(100, steps / 10) : a.integer("warmup", 0, steps);
         double wd = a.number("weight-decay", 0, 10);
@@ -81,7 +80,8 @@ final class TrainCommand implements Main.Command {
 
         Task task = new Addition(digits, reversed, true);
         Problem example = task.sample(new java.util.SplittableRandom(0), dev.tinyseek.tasks.Split.TRAIN);
-        int need = TaskData.encode(example.prompt() + example.answer()).length + 1;
+        int need = TaskData.encode(example.prompt() + example.answer()).length + 1; // padded: every problem has this length
+        int seqLen = a.string("seq-len").equals("auto") ? need - 1 : a.integer("seq-len", 2, cfg.maxPositionEmbeddings());
         if (need > seqLen + 1) {
             throw new Args.UsageException("--seq-len " + seqLen + " is too short for " + digits + "-digit addition; use at least " + (need - 1));
         }
