@@ -114,7 +114,8 @@ final class TrainCommand implements Main.Command {
         out.println("answers on held-out problems (greedy):");
         for (Problem p : heldOut.subList(0, Math.min(5, heldOut.size()))) {
             String got = Evaluation.answer(model, p.prompt(), maxAnswer);
-            out.printf("  %s%-6s %s%n", p.prompt(), got, task.verify(p, got) ? "right" : "wrong (expected " + p.answer() + ")");
+            String readable = reversed ? "  (" + new StringBuilder(got).reverse() + " read the usual way)" : "";
+            out.printf("  %s%-6s %s%s%n", p.prompt(), got, task.verify(p, got) ? "right" : "wrong, expected " + p.answer(), readable);
         }
         out.println("try: ./tinyseek generate " + outDir + " --prompt '" + heldOut.get(0).prompt() + "'");
         return 0;
