@@ -62,6 +62,12 @@ public final class Safetensors {
         Map<String, TensorData> sorted = new TreeMap<>(tensors);
         Map<String, Object> header = new LinkedHashMap<>();
         if (metadata != null && !metadata.isEmpty()) {
+            for (Map.Entry<String, String> e : metadata.entrySet()) {
+                if (e.getKey() == null || e.getValue() == null) {
+                    throw new CheckpointException(file, null, "__metadata__ entry " + e.getKey() + " = " + e.getValue()
+                            + ": keys and values must be non-null strings");
+                }
+            }
             header.put("__metadata__", new TreeMap<>(metadata));
         }
         long offset = 0;

@@ -27,8 +27,18 @@ public record TensorInfo(String name, Dtype dtype, long[] shape, long begin, lon
     }
 
     /// The shape as `int[]`, as the rest of the project uses it.
+    ///
+    /// @throws IllegalArgumentException if a dimension does not fit an `int`
     public int[] intShape() {
-        return Arrays.stream(shape).mapToInt(Math::toIntExact).toArray();
+        int[] out = new int[shape.length];
+        for (int i = 0; i < shape.length; i++) {
+            if (shape[i] > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("tensor " + name + ": dimension " + i + " = " + shape[i]
+                        + " does not fit an int");
+            }
+            out[i] = (int) shape[i];
+        }
+        return out;
     }
 
     public long byteCount() {

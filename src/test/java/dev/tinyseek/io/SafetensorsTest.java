@@ -277,7 +277,13 @@ class SafetensorsTest {
                 .isInstanceOf(CheckpointException.class).hasMessageContaining("cannot write dtype F16; writable: F32, BF16");
         assertThatThrownBy(() -> Safetensors.write(file, Map.of("__metadata__", TensorData.of(new float[1], 1)), null, Dtype.F32))
                 .isInstanceOf(CheckpointException.class).hasMessageContaining("not a valid tensor name");
+        java.util.Map<String, String> nullValue = new java.util.HashMap<>();
+        nullValue.put("k", null);
+        assertThatThrownBy(() -> Safetensors.write(file, Map.of(), nullValue, Dtype.F32))
+                .isInstanceOf(CheckpointException.class).hasMessageContaining("__metadata__ entry k = null");
         assertThat(Files.exists(file)).isFalse();
+        assertThatThrownBy(() -> Safetensors.open(dir)).isInstanceOf(CheckpointException.class)
+                .hasMessageStartingWith(dir + ": ");
     }
 
     // ------------------------------------------------------------------------------------
