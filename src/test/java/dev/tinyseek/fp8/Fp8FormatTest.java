@@ -104,7 +104,7 @@ class Fp8FormatTest {
     void roundingIsMonotonic(Fp8Format f) {
         SplittableRandom rnd = new SplittableRandom(SEED + 1);
         float lim = f.maxValue() * 1.2f;
-        for (int i = 0; i < 50_000; i++) {
+        for (int i = 0; i < 20_000; i++) {
             float x = (float) rnd.nextDouble(-lim, lim);
             float y = rnd.nextBoolean() ? Math.nextUp(x) : (float) rnd.nextDouble(x, lim);
             float rx = f.round(x, Overflow.SATURATE);
@@ -119,7 +119,7 @@ class Fp8FormatTest {
     @EnumSource(Fp8Format.class)
     void signSymmetry(Fp8Format f) {
         SplittableRandom rnd = new SplittableRandom(SEED + 2);
-        for (int i = 0; i < 50_000; i++) {
+        for (int i = 0; i < 20_000; i++) {
             float x = Float.intBitsToFloat(rnd.nextInt() & 0x7FFFFFFF);
             for (Overflow o : Overflow.values()) {
                 int p = f.encode(x, o);
