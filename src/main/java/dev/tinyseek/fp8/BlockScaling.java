@@ -1,0 +1,110 @@
+package dev.tinyseek.fp8;
+
+/// Fine-grained scaling as in DeepSeek-V3 (§3.3.2): every `blockRows x blockCols` block gets its
+/// own scale from its own current maximum, `s = max(amax, minAmax) / formatMax`, and each element
+/// becomes `encode(x / s)`. No history: the scale is computed online from the block itself.
+///
+/// The two DeepSeek shapes are [#activationTiles()] (1x128: per token, per 128 channels, the
+/// `act_quant` kernel) and [#weightBlocks()] (128x128, the released checkpoints'
+/// `weight_scale_inv`). Sizes are parameters so tiny models can use smaller tiles. Edge blocks
+/// that do not fill a whole block take their amax over the real elements only, which equals the
+/// zero-padded block of the released weights (spec/deepseek-v3.md §7.1), and the padding is
+/// never stored.
+///
+/// Convention choices (spec/fp8.md §4.2-4.3, §3.4):
+/// - `s` is an IEEE `float` division `amax / 448f`, as `act_quant`; with `ue8m0` it is then
+///   rounded *up* to a power of two by [ScaleMath#ceilPowerOfTwo] (DeepGEMM's `ceil_to_ue8m0`);
+/// - elements are divided, `x / s`, as DeepSeek's `kernel.py`; `reciprocal = true` multiplies by
+///   `1f / s` instead, as DeepGEMM's helpers and TransformerEngine (the two differ about once in
+///   4 million elements, next to ties);
+/// - the element cast uses [Overflow] (default: saturating; with `s = amax/448` nothing overflows
+///   except by a rounding of the division, and UE8M0 scales only make `|x/s|` smaller).
+///
+/// @param blockRows  rows per block (1 for activation tiles)
+/// @param blockCols  columns per block, along the GEMM's K (128)
+/// @param format     element format (E4M3FN everywhere in DeepSeek-V3)
+/// @param overflow   what an element that rounds past the max becomes
+/// @param ue8m0      whether scales are rounded up to powers of two (DeepSeek-V3.1 `scale_fmt="ue8m0"`)
+/// @param reciprocal whether to multiply by `1/s` (DeepGEMM) instead of dividing by `s` (DeepSeek)
+/// @param minAmax    the floor on amax (1e-4 in DeepSeek), so all-zero blocks get a finite scale
+public record BlockScaling(int blockRows, int blockCols, Fp8Format format, Overflow overflow,
+                           boolean ue8m0, boolean reciprocal, float minAmax) {
+
+    /// Checks the parameters.
+    public BlockScaling {
+        if (blockRows < 1 || blockCols < 1) {
+            throw new IllegalArgumentException("BlockScaling: block " + blockRows + "x" + blockCols + " must be at least 1x1");
+        }
+        if (format == null || overflow == null) {
+            throw new IllegalArgumentException("BlockScaling: format and overflow must be given, got " + format + ", " + overflow);
+        }
+        if (!(minAmax > 0) || Float.isInfinite(minAmax)) {
+            throw new IllegalArgumentException("BlockScaling: minAmax = " + minAmax + " must be positive and finite");
+        }
+    }
+
+    /// DeepSeek's activation tiles: 1x128, E4M3FN, saturating, fp32 scales, divide, floor 1e-4.
+    public static BlockScaling activationTiles() {
+        return tiles(1, 128);
+    }
+
+    /// DeepSeek's weight blocks: 128x128, otherwise as [#activationTiles()].
+    public static BlockScaling weightBlocks() {
+        return tiles(128, 128);
+    }
+
+    /// `blockRows x blockCols` blocks with DeepSeek's other settings.
+    public static BlockScaling tiles(int blockRows, int blockCols) {
+        return new BlockScaling(blockRows, blockCols, Fp8Format.E4M3FN, Overflow.SATURATE, false, false, 1e-4f);
+    }
+
+    /// The same scaling with power-of-two (UE8M0) scales on or off.
+    public BlockScaling withUe8m0(boolean on) {
+        return new BlockScaling(blockRows, blockCols, format, overflow, on, reciprocal, minAmax);
+    }
+
+    /// The same scaling with multiply-by-reciprocal on or off.
+    public BlockScaling withReciprocal(boolean on) {
+        return new BlockScaling(blockRows, blockCols, format, overflow, ue8m0, on, minAmax);
+    }
+
+    /// The scale of a block whose absolute maximum is `amax` (NaN stays NaN).
+    public float scaleFor(float amax) {
+        float s = Math.max(amax, minAmax) / format.maxValue();
+        return ue8m0 ? ScaleMath.ceilPowerOfTwo(s) : s;
+    }
+
+    /// Quantises a row-major `[rows, cols]` tensor block by block.
+    public BlockQuantized quantize(float[] x, // [rows, cols]
+                                   int rows, int cols) {
+        if (rows < 0 || cols < 0 || x.length != rows * cols) {
+            throw new IllegalArgumentException("BlockScaling.quantize: x has length " + x.length
+                    + " but shape [" + rows + ", " + cols + "] needs " + rows * cols);
+        }
+        int sr = BlockQuantized.ceilDiv(rows, blockRows);
+        int sc = BlockQuantized.ceilDiv(cols, blockCols);
+        byte[] codes = new byte[rows * cols]; // [rows, cols]
+        float[] scales = new float[sr * sc];  // [sr, sc]
+        for (int br = 0; br < sr; br++) {
+            int r0 = br * blockRows;
+            int r1 = Math.min(rows, r0 + blockRows);
+            for (int bc = 0; bc < sc; bc++) {
+                int c0 = bc * blockCols;
+                int c1 = Math.min(cols, c0 + blockCols);
+                // 1. scale from the block's own amax (edge blocks: real elements only)
+                float s = scaleFor(ScaleMath.amax(x, cols, r0, r1, c0, c1));
+                scales[br * sc + bc] = s;
+                // 2. encode x / s (or x * (1/s))
+                float inv = 1f / s;
+                for (int r = r0; r < r1; r++) {
+                    for (int c = c0; c < c1; c++) {
+                        int i = r * cols + c;
+                        float v = reciprocal ? x[i] * inv : x[i] / s;
+                        codes[i] = format.encodeByte(v, overflow);
+                    }
+                }
+            }
+        }
+        return new BlockQuantized(format, rows, cols, blockRows, blockCols, codes, scales);
+    }
+}
