@@ -52,6 +52,7 @@ public final class CrossEntropy {
                                 int ignoreIndex, int n, int v, float scale) {
         Shapes.check("cross-entropy backward", "dlogits", dlogits, n, v);
         Shapes.check("cross-entropy backward", "logits", logits, n, v);
+        Shapes.check("cross-entropy backward", "targets", targets, n);
         int count = 0;
         for (int i = 0; i < n; i++) {
             if (targets[i] != ignoreIndex) {
