@@ -125,6 +125,36 @@ public final class GradCheck {
         }
     }
 
+    /// The standard check of a float backward against a double numeric gradient:
+    /// `|analytic − numeric| ≤ 1e-4·|numeric| + 1e-5·max|numeric|`.
+    ///
+    /// Why these numbers: a float backward rounds each of its (at most a few hundred) products
+    /// and sums with u = 6e-8, so an entry is off by about `n·u` ≈ 1e-5 of the magnitude of its
+    /// terms; entries that cancel to near zero keep an absolute error of that size, which the
+    /// `atol` measures against the largest gradient. The numeric side is ~1e-10 accurate. A wrong
+    /// term in a backward shows up as an O(1) relative error, far above both.
+    public static void assertGradient(String what, double[] numeric, float[] analytic) {
+        assertClose(what, numeric, analytic, 1e-4, 1e-5 * maxAbs(numeric) + 1e-12);
+    }
+
+    /// Same, for a backward whose entries are differences of terms larger than the result
+    /// (RMSNorm's `r·w·dy − k·x`): the absolute tolerance is measured against `termScale`, the
+    /// size of those terms, when that exceeds the largest gradient. Say in the test why.
+    public static void assertGradient(String what, double[] numeric, float[] analytic, double termScale) {
+        assertClose(what, numeric, analytic, 1e-4, 1e-5 * Math.max(maxAbs(numeric), termScale) + 1e-12);
+    }
+
+    /// Checks that a backward *accumulates* (`+=`): after two calls into the same zeroed gradient
+    /// it holds twice what one call gave (up to the rounding of sums over rows).
+    public static void assertAccumulates(String what, float[] once, float[] twice) {
+        double[] doubled = toDouble(once);
+        for (int i = 0; i < doubled.length; i++) {
+            doubled[i] *= 2;
+        }
+        assertClose(what + " after two backward calls (expected twice one call: does backward use += ?)",
+                doubled, twice, 1e-6, 1e-6 * maxAbs(doubled) + 1e-30);
+    }
+
     /// Fails unless the two arrays are equal bit for bit (as `Arrays.equals` sees floats: `-0.0 ≠ 0.0`,
     /// every NaN the same), naming the first differing index and both values with their bits.
     public static void assertBitEqual(String what, float[] expected, float[] actual) {
