@@ -33,8 +33,9 @@ public final class JavaGemm implements Gemm {
             return;
         }
         if (k == 0) {
-            if (!accumulate) {
-                java.util.Arrays.fill(c, cOff, cOff + m * n, 0f);
+            // an empty sum is +0f, added to C as always: -0.0 + 0f = +0.0, as in NaiveGemm
+            for (int i = cOff; i < cOff + m * n; i++) {
+                c[i] = accumulate ? c[i] + 0f : 0f;
             }
             return;
         }

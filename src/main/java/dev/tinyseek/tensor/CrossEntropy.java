@@ -32,7 +32,10 @@ public final class CrossEntropy {
                     continue;
                 }
                 checkTarget(t, i, v);
-                rowLoss[i] = logSumExp(logits, i * v, v) - logits[i * v + t];
+                // log Σ exp(z − max) − (z_t − max): the same value as logsumexp(z) − z_t, but
+                // without adding ln Σ (≤ ln V) to a huge max, where double would round it away
+                float max = rowMax(logits, i * v, v);
+                rowLoss[i] = Math.log(sumExp(logits, i * v, v, max)) - ((double) logits[i * v + t] - max);
             }
         });
         double sum = 0;
@@ -52,6 +55,7 @@ public final class CrossEntropy {
                                 int ignoreIndex, int n, int v, float scale) {
         Shapes.check("cross-entropy backward", "dlogits", dlogits, n, v);
         Shapes.check("cross-entropy backward", "logits", logits, n, v);
+        Shapes.check("cross-entropy backward", "targets", targets, n);
         int count = 0;
         for (int i = 0; i < n; i++) {
             if (targets[i] != ignoreIndex) {
@@ -70,9 +74,10 @@ public final class CrossEntropy {
                 }
                 checkTarget(t, i, v);
                 int off = i * v;
-                double lse = logSumExp(logits, off, v);
+                float max = rowMax(logits, off, v);
+                double s = sumExp(logits, off, v, max);
                 for (int j = 0; j < v; j++) {
-                    float p = (float) Math.exp(logits[off + j] - lse);
+                    float p = (float) (Math.exp(logits[off + j] - max) / s);
                     dlogits[off + j] += g * (j == t ? p - 1f : p);
                 }
             }
@@ -81,15 +86,25 @@ public final class CrossEntropy {
 
     /// `log Σ_j exp(z_j)` of one row, computed stably in double.
     public static double logSumExp(float[] z, int off, int v) {
+        float max = rowMax(z, off, v);
+        return max + Math.log(sumExp(z, off, v, max));
+    }
+
+    private static float rowMax(float[] z, int off, int v) {
         float max = Float.NEGATIVE_INFINITY;
         for (int j = 0; j < v; j++) {
             max = Math.max(max, z[off + j]);
         }
+        return max;
+    }
+
+    /// `Σ_j exp(z_j − max)`, in double: between 1 and V.
+    private static double sumExp(float[] z, int off, int v, float max) {
         double s = 0;
         for (int j = 0; j < v; j++) {
             s += Math.exp(z[off + j] - max);
         }
-        return max + Math.log(s);
+        return s;
     }
 
     private static void checkTarget(int t, int row, int v) {

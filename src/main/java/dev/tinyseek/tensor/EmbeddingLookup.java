@@ -13,12 +13,9 @@ public final class EmbeddingLookup {
                                int n, int c, int v) {
         Shapes.check("embedding", "out", out, n, c);
         Shapes.check("embedding", "table", table, v, c);
+        Shapes.check("embedding", "tokens", tokens, n);
         for (int i = 0; i < n; i++) {
-            int tok = tokens[i];
-            if (tok < 0 || tok >= v) {
-                throw new IllegalArgumentException("embedding: token " + tok + " at position " + i
-                        + " is outside the vocabulary [0, " + v + ")");
-            }
+            int tok = checkToken("embedding", tokens, i, v);
             System.arraycopy(table, tok * c, out, i * c, c);
         }
     }
@@ -29,11 +26,21 @@ public final class EmbeddingLookup {
                                 int n, int c, int v) {
         Shapes.check("embedding backward", "dtable", dtable, v, c);
         Shapes.check("embedding backward", "dout", dout, n, c);
+        Shapes.check("embedding backward", "tokens", tokens, n);
         for (int i = 0; i < n; i++) { // in order: a repeated token sums the same way every time
-            int row = tokens[i] * c;
+            int row = checkToken("embedding backward", tokens, i, v) * c;
             for (int j = 0; j < c; j++) {
                 dtable[row + j] += dout[i * c + j];
             }
         }
+    }
+
+    private static int checkToken(String op, int[] tokens, int i, int v) {
+        int tok = tokens[i];
+        if (tok < 0 || tok >= v) {
+            throw new IllegalArgumentException(op + ": token " + tok + " at position " + i
+                    + " is outside the vocabulary [0, " + v + ")");
+        }
+        return tok;
     }
 }

@@ -48,6 +48,9 @@ public final class RmsNorm {
                                 int n, int c) {
         Shapes.check("rmsnorm backward", "dx", dx, n, c);
         Shapes.check("rmsnorm backward", "dy", dy, n, c);
+        Shapes.check("rmsnorm backward", "x", x, n, c);
+        Shapes.check("rmsnorm backward", "w", w, c);
+        Shapes.check("rmsnorm backward", "rstd", rstd, n);
         Parallel.forRange(n, 64, (from, to) -> {
             for (int i = from; i < to; i++) {
                 int off = i * c;

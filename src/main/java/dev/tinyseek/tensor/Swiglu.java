@@ -41,6 +41,8 @@ public final class Swiglu {
         Shapes.check("swiglu backward", "dh", dh, n, f);
         Shapes.check("swiglu backward", "dg", dg, n, f);
         Shapes.check("swiglu backward", "du", du, n, f);
+        Shapes.check("swiglu backward", "g", g, n, f);
+        Shapes.check("swiglu backward", "u", u, n, f);
         for (int i = 0; i < n * f; i++) {
             float s = sigmoid(g[i]);
             du[i] += dh[i] * (g[i] * s);
