@@ -48,7 +48,7 @@ public final class Block {
         Attention.Saved a = attention.forward(n1.y(), b, t);
         float[] h = add(x, a.y());
         RmsNormLayer.Saved n2 = postAttentionNorm.forward(h, n);
-        FeedForward.Saved f = ffn.forward(n2.y(), n);
+        FeedForward.Saved f = ffn.forward(n2.y(), b, t);
         float[] out = add(h, f.y());
         return new Saved(x, n1, a, h, n2, f, out, b, t);
     }
@@ -67,7 +67,7 @@ public final class Block {
         float[] n1 = inputNorm.forward(x, t).y();
         float[] h = add(x, attention.decode(n1, t, cache));
         float[] n2 = postAttentionNorm.forward(h, t).y();
-        return add(h, ffn.forward(n2, t).y());
+        return add(h, ffn.forward(n2, 1, t).y());
     }
 
     public List<Param> params() {

@@ -14,6 +14,14 @@ public interface FeedForward {
     Saved forward(float[] x, // [N, C]
                   int n);
 
+    /// The same over `B` sequences of `T` tokens (`N = B·T`). A layer whose math depends on the
+    /// sequence boundaries (the mixture of experts' sequence-wise balance loss) overrides this;
+    /// the block always calls this form.
+    default Saved forward(float[] x, // [B·T, C]
+                          int b, int t) {
+        return forward(x, b * t);
+    }
+
     /// Returns `dx` `[N, C]` and accumulates the parameters' gradients.
     float[] backward(Saved saved, float[] dy);
 
