@@ -39,6 +39,10 @@ public final class JavaGemm implements Gemm {
             }
             return;
         }
+        if (transB && m < ROWS) {
+            dots(transA, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
+            return;
+        }
         // 1. op(B) as panels: panel[cb][p] = B[p, cb*COLS ..] (its own array, indexed from 0)
         int colBlocks = (n + COLS - 1) / COLS;
         float[][][] panels = pack(transB, b, bOff, n, k, colBlocks);
@@ -65,6 +69,51 @@ public final class JavaGemm implements Gemm {
                         }
                     } else {
                         System.arraycopy(row, 0, c, ci, cols);
+                    }
+                }
+            }
+        });
+    }
+
+    /// Few rows (decoding one token): packing B would cost as much as the product itself, so
+    /// each output is a plain dot product of a row of A with a row of B `[N, K]`, four outputs
+    /// at a time so that four independent sums keep the CPU busy. Same order, same bits.
+    private static void dots(boolean transA, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
+                             float[] c, int cOff, boolean accumulate) {
+        int groups = (n + 3) / 4;
+        int grain = Math.max(1, 16384 / Math.max(1, 4 * k * m));
+        int rowStride = transA ? 1 : k, pStride = transA ? m : 1;
+        Parallel.forRange(groups, grain, (from, to) -> {
+            for (int i = 0; i < m; i++) {
+                int ar = aOff + i * rowStride;
+                for (int g = from; g < to; g++) {
+                    int j = g * 4;
+                    int ci = cOff + i * n + j;
+                    if (j + 4 <= n) {
+                        int b0 = bOff + j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
+                        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+                        for (int p = 0; p < k; p++) {
+                            float av = a[ar + p * pStride];
+                            s0 += av * b[b0 + p];
+                            s1 += av * b[b1 + p];
+                            s2 += av * b[b2 + p];
+                            s3 += av * b[b3 + p];
+                        }
+                        if (accumulate) {
+                            c[ci] += s0; c[ci + 1] += s1; c[ci + 2] += s2; c[ci + 3] += s3;
+                        } else {
+                            c[ci] = s0; c[ci + 1] = s1; c[ci + 2] = s2; c[ci + 3] = s3;
+                        }
+                    } else {
+                        for (int jj = j; jj < n; jj++) {
+                            int bj = bOff + jj * k;
+                            float sum = 0f;
+                            for (int p = 0; p < k; p++) {
+                                sum += a[ar + p * pStride] * b[bj + p];
+                            }
+                            int cj = cOff + i * n + jj;
+                            c[cj] = accumulate ? c[cj] + sum : sum;
+                        }
                     }
                 }
             }
