@@ -157,6 +157,46 @@ public final class Transformer {
         return out;
     }
 
+    /// Loads a checkpoint directory (`config.json` + `model.safetensors`); see [Checkpoint#load].
+    public static Transformer load(java.nio.file.Path dir) throws java.io.IOException {
+        return Checkpoint.load(dir);
+    }
+
+    /// Saves this model as a checkpoint directory with F32 weights; see [Checkpoint#save].
+    public void save(java.nio.file.Path dir) throws java.io.IOException {
+        Checkpoint.save(this, dir, dev.tinyseek.io.Dtype.F32, Map.of());
+    }
+
+    /// Greedy continuation of `prompt` by at most `maxNew` tokens, with the KV cache, stopping
+    /// after `stopToken` (-1: never). For sampling, see `dev.tinyseek.generate.Generator`.
+    public int[] generate(int[] prompt, int maxNew, int stopToken) {
+        if (prompt.length == 0 || maxNew < 0) {
+            throw new IllegalArgumentException("generate: need a non-empty prompt and maxNew >= 0, got "
+                    + prompt.length + " tokens and maxNew " + maxNew);
+        }
+        int v = config.vocabSize();
+        int total = Math.min(config.maxPositionEmbeddings(), prompt.length + maxNew);
+        DecodeState state = newDecodeState(Math.max(total, prompt.length));
+        float[] logits = decode(state, prompt);
+        int[] out = new int[Math.max(0, total - prompt.length)];
+        int n = 0, row = prompt.length - 1;
+        while (n < out.length) {
+            int best = 0;
+            for (int j = 1; j < v; j++) {
+                if (logits[row * v + j] > logits[row * v + best]) {
+                    best = j;
+                }
+            }
+            out[n++] = best;
+            if (best == stopToken || n == out.length) {
+                break;
+            }
+            logits = decode(state, new int[] {best});
+            row = 0;
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
+
     /// The state of decoding one sequence: a cache per layer.
     public final class DecodeState {
         final List<KvCache> caches = new ArrayList<>();

@@ -41,4 +41,23 @@ class CheckpointTest {
                 .hasMessageContaining("[96, 64]");
         assertThatThrownBy(() -> Checkpoint.load(dir.resolve("nowhere"))).hasMessageContaining("config.json");
     }
+
+    @Test
+    void oneCallLoadSaveAndGenerateFromJshell(@TempDir Path dir) throws Exception {
+        Transformer m = TransformerTest.model(4);
+        m.save(dir);
+        Transformer back = Transformer.load(dir);
+        int[] prompt = {5, 6, 7};
+        int[] a = m.generate(prompt, 6, -1);
+        assertThat(a).hasSize(6);
+        assertThat(back.generate(prompt, 6, -1)).containsExactly(a);
+        // greedy generation equals the argmax of a full forward over prompt + generated tokens
+        int[] seq = new int[prompt.length + a.length];
+        System.arraycopy(prompt, 0, seq, 0, prompt.length);
+        System.arraycopy(a, 0, seq, prompt.length, a.length);
+        float[][] logits = m.logits(seq);
+        for (int i = 0; i < a.length; i++) {
+            assertThat(dev.tinyseek.generate.Sampler.argmax(logits[prompt.length - 1 + i], 0, logits[0].length)).isEqualTo(a[i]);
+        }
+    }
 }
