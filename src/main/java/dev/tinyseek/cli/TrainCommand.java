@@ -12,6 +12,8 @@ import dev.tinyseek.tasks.Problem;
 import dev.tinyseek.tasks.Task;
 import dev.tinyseek.train.AdamW;
 import dev.tinyseek.train.Trainer;
+import dev.tinyseek.train.TrainingState;
+import dev.tinyseek.tokenizer.Tokenizer;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -22,6 +24,18 @@ import java.util.Map;
 /// `tinyseek train`: trains a model on a synthetic task, evaluates it on held-out problems,
 /// saves a checkpoint and shows it answering.
 final class TrainCommand implements Main.Command {
+
+    static final String TOKENIZER = "tokenizer.json";
+
+    static void save(Transformer model, AdamW opt, TaskData data, int step, Map<String, String> settings, Path dir,
+                     Map<String, String> extra) throws java.io.IOException {
+        Map<String, String> meta = new LinkedHashMap<>(settings);
+        meta.put("step", String.valueOf(step));
+        meta.putAll(extra);
+        Checkpoint.save(model, dir, Dtype.F32, meta);
+        Tokenizer.byteLevel().save(dir.resolve(TOKENIZER));
+        TrainingState.save(dir, opt, model.params(), step, data.rngState(), settings);
+    }
 
     @Override
     public String summary() {
@@ -48,6 +62,9 @@ final class TrainCommand implements Main.Command {
                 .option("eval-problems", "N", "500", "held-out problems per evaluation")
                 .option("threads", "N", String.valueOf(Runtime.getRuntime().availableProcessors()), "worker threads")
                 .option("out", "DIR", "runs/addition", "checkpoint directory to write")
+                .option("save-every", "N", "0", "also save the checkpoint every N steps (0 = only at the end)")
+                .option("stop-at", "N", "0", "stop after step N and save (the schedule still spans --steps); resume later")
+                .option("resume", "DIR", null, "continue the run saved in DIR (its settings; --steps may extend it)")
                 .flag("quiet", "no progress line");
     }
 
@@ -57,6 +74,35 @@ final class TrainCommand implements Main.Command {
         if (!a.parse(argv)) {
             out.print(a.usage());
             return 0;
+        }
+        // 1. on --resume, the run's settings come from its trainer_state.json
+        TrainingState.Saved resumed = null;
+        Path resumeDir = null;
+        if (a.has("resume")) {
+            resumeDir = Path.of(a.string("resume"));
+            resumed = TrainingState.readState(resumeDir);
+            java.util.Set<String> allowed = java.util.Set.of("resume", "steps", "out", "threads", "quiet", "save-every", "stop-at");
+            for (String g : a.given()) {
+                if (!allowed.contains(g)) {
+                    throw new Args.UsageException("--" + g + " cannot change when resuming; the run's settings come from "
+                            + resumeDir.resolve(TrainingState.STATE) + " (only --steps, --stop-at, --out, --save-every, --threads, --quiet)");
+                }
+            }
+            java.util.List<String> argvNow = new java.util.ArrayList<>(java.util.List.of(Args.toArgv(resumed.settings(), spec())));
+            for (String g : a.given()) { // the allowed overrides; "quiet" is the only switch among them
+                if (!g.equals("resume")) {
+                    argvNow.add("--" + g);
+                    if (!g.equals("quiet")) {
+                        argvNow.add(a.string(g));
+                    }
+                }
+            }
+            if (!a.given().contains("out")) {
+                argvNow.add("--out");
+                argvNow.add(resumeDir.toString());
+            }
+            a = spec();
+            a.parse(argvNow.toArray(String[]::new));
         }
         a.choice("task", "addition");
         int digits = a.integer("digits", 1, 9);
@@ -75,8 +121,23 @@ final class TrainCommand implements Main.Command {
         long seed = a.longValue("seed");
         int evalEvery = a.integer("eval-every", 0, 10_000_000);
         int evalProblems = a.integer("eval-problems", 1, 1_000_000);
+        int saveEvery = a.integer("save-every", 0, 10_000_000);
+        int stopAt = a.integer("stop-at", 0, steps);
+        int until = stopAt == 0 ? steps : stopAt;
         Parallel.setThreads(a.integer("threads", 1, 1024));
         Path outDir = Path.of(a.string("out"));
+        if (resumed != null && resumed.step() >= until) {
+            throw new Args.UsageException("the run in " + resumeDir + " already has " + resumed.step()
+                    + " steps; give a larger --steps (or --stop-at) to continue it");
+        }
+        Map<String, String> settings = new LinkedHashMap<>(a.effective());
+        settings.remove("resume");
+        settings.remove("out");
+        settings.remove("threads");
+        settings.remove("quiet");
+        settings.remove("save-every");
+        settings.remove("stop-at");
+        settings.put("warmup", String.valueOf(warmup));
 
         Task task = new Addition(digits, reversed, true);
         Problem example = task.sample(new java.util.SplittableRandom(0), dev.tinyseek.tasks.Split.TRAIN);
@@ -88,28 +149,40 @@ final class TrainCommand implements Main.Command {
         List<Problem> heldOut = task.heldOut(evalProblems, 12345);
         int maxAnswer = example.answer().length() + 2;
 
-        Transformer model = new Transformer(cfg, seed);
+        // 2. the model, optimizer and data: fresh, or restored to where the saved run stopped
+        Transformer model = resumed != null ? Checkpoint.load(resumeDir) : new Transformer(cfg, seed);
+        AdamW opt = new AdamW(model.params(), 0.9, 0.95, 1e-8, wd);
+        TaskData data = new TaskData(task, seed, batch, seqLen);
+        int from = 0;
+        if (resumed != null) {
+            from = TrainingState.load(resumeDir, opt, model.params()).step();
+            data.restore(resumed.dataRngState());
+            out.printf("resuming %s at step %d of %d%n", resumeDir, from, steps);
+        }
         out.printf("model: preset %s, %s, %,d parameters; task: %d-digit addition%s; %d steps of %d x %d tokens%n",
                 a.string("preset"), arch, model.parameterCount(), digits, reversed ? " (sum written least-significant digit first)" : "",
                 steps, batch, seqLen);
         Trainer.Options o = new Trainer.Options(steps, lr, lr / 10, warmup, wd, clip, evalEvery);
         Trainer trainer = new Trainer(a.isSet("quiet") ? null : out);
-        Trainer.History h = trainer.train(model, new AdamW(model.params(), 0.9, 0.95, 1e-8, wd),
-                new TaskData(task, seed, batch, seqLen), o,
-                m -> Map.of("heldout_exact_match", Evaluation.exactMatch(m, task, heldOut, maxAnswer)));
+        Transformer m0 = model;
+        Trainer.StepListener saver = step -> {
+            if (saveEvery > 0 && step % saveEvery == 0 && step < until) {
+                save(m0, opt, data, step, settings, outDir, Map.of());
+            }
+        };
+        Trainer.History h = trainer.train(model, opt, data, o,
+                m -> Map.of("heldout_exact_match", Evaluation.exactMatch(m, task, heldOut, maxAnswer)), from, until, saver);
         double acc = h.evals().get(h.evals().size() - 1).get("heldout_exact_match");
         out.printf("trained in %.1f s (%.1fk tokens/s); final loss %.4f; held-out exact match %.1f%% (%d problems)%n",
                 h.seconds(), h.tokens() / h.seconds() / 1000, h.lastLoss(), 100 * acc, heldOut.size());
 
-        Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("task", "addition");
-        meta.put("digits", String.valueOf(digits));
-        meta.put("reversed", String.valueOf(reversed));
-        meta.put("seed", String.valueOf(seed));
-        meta.put("steps", String.valueOf(steps));
-        meta.put("heldout_exact_match", String.valueOf(acc));
-        Checkpoint.save(model, outDir, Dtype.F32, meta);
-        out.println("saved " + outDir.resolve(Checkpoint.WEIGHTS) + " and " + Checkpoint.CONFIG);
+        // 3. save: weights, config, tokenizer, and what a resumed run needs
+        save(model, opt, data, until, settings, outDir, Map.of("heldout_exact_match", String.valueOf(acc)));
+        if (until < steps) {
+            out.println("stopped at step " + until + " of " + steps + "; continue with: tinyseek train --resume " + outDir);
+        }
+        out.println("saved " + outDir + " (" + Checkpoint.CONFIG + ", " + Checkpoint.WEIGHTS + ", " + TOKENIZER + ", "
+                + TrainingState.OPTIMIZER + ", " + TrainingState.STATE + ")");
 
         out.println("answers on held-out problems (greedy):");
         for (Problem p : heldOut.subList(0, Math.min(5, heldOut.size()))) {

@@ -4,10 +4,10 @@ import dev.tinyseek.tasks.Problem;
 import dev.tinyseek.tasks.Split;
 import dev.tinyseek.tasks.Task;
 import dev.tinyseek.tensor.CrossEntropy;
+import dev.tinyseek.tensor.Rng;
 import dev.tinyseek.train.Batch;
 
 import java.nio.charset.StandardCharsets;
-import java.util.SplittableRandom;
 import java.util.function.Supplier;
 
 /// Turns a task's problems into supervised training batches (the "SFT" data of a cold start):
@@ -26,7 +26,7 @@ public final class TaskData implements Supplier<Batch> {
     public static final int PAD = 0;
 
     private final Task task;
-    private final SplittableRandom rng;
+    private final Rng rng;
     private final int b, t;
 
     public TaskData(Task task, long seed, int batch, int seqLen) {
@@ -35,9 +35,20 @@ public final class TaskData implements Supplier<Batch> {
                     + " must be positive (seqLen at least 2)");
         }
         this.task = task;
-        this.rng = new SplittableRandom(seed);
+        this.rng = new Rng(seed);
         this.b = batch;
         this.t = seqLen;
+    }
+
+    /// The sampler's state, to save with a checkpoint; [#restore(long)] continues from it.
+    public long rngState() {
+        return rng.state();
+    }
+
+    /// Continues from a state saved by [#rngState()].
+    public TaskData restore(long state) {
+        rng.restore(state);
+        return this;
     }
 
     /// The byte tokens of a string.

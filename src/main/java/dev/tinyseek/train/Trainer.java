@@ -66,7 +66,25 @@ public final class Trainer {
         this.progress = progress;
     }
 
+    /// Called after every step (e.g. to save a checkpoint every N steps); `step` counts from 1.
+    @FunctionalInterface
+    public interface StepListener {
+        void afterStep(int step) throws Exception;
+    }
+
     public History train(Transformer model, AdamW optimizer, Supplier<Batch> data, Options o, Evaluator eval) {
+        return train(model, optimizer, data, o, eval, 0, o.steps(), null);
+    }
+
+    /// Trains steps `fromStep .. toStep-1` of a run of `o.steps()` steps (the schedule is the
+    /// whole run's). A run resumed at `fromStep` (with the optimizer and the data source
+    /// restored to where they were) gives the same losses, to the bit, as one that never stopped.
+    public History train(Transformer model, AdamW optimizer, Supplier<Batch> data, Options o, Evaluator eval,
+                         int fromStep, int toStep, StepListener listener) {
+        if (fromStep < 0 || fromStep > toStep || toStep > o.steps()) {
+            throw new IllegalArgumentException("cannot train steps [" + fromStep + ", " + toStep + ") of a run of "
+                    + o.steps() + " steps");
+        }
         LrSchedule schedule = new LrSchedule(o.lr(), o.minLr(), o.warmup(), o.steps());
         List<Param> params = model.params();
         List<Step> steps = new ArrayList<>();
@@ -75,7 +93,7 @@ public final class Trainer {
         long tokens = 0;
         boolean live = progress != null && System.console() != null;
         long lastPrint = 0;
-        for (int s = 0; s < o.steps(); s++) {
+        for (int s = fromStep; s < toStep; s++) {
             long t0 = System.nanoTime();
             Batch batch = data.get();
             int n = batch.b() * batch.t(), v = model.config.vocabSize();
@@ -99,10 +117,17 @@ public final class Trainer {
             optimizer.step(lr);
             checkFinite(params, s, false);
             tokens += n;
+            if (listener != null) {
+                try {
+                    listener.afterStep(s + 1);
+                } catch (Exception e) {
+                    throw new IllegalStateException("step " + (s + 1) + ": " + e.getMessage(), e);
+                }
+            }
             double secs = (System.nanoTime() - t0) / 1e9;
             steps.add(new Step(s, ce.loss(), norm, lr, n / secs));
             // 4. evaluation and progress
-            boolean last = s == o.steps() - 1;
+            boolean last = s == toStep - 1;
             if (eval != null && (last || (o.evalEvery() > 0 && (s + 1) % o.evalEvery() == 0))) {
                 Map<String, Double> m = new LinkedHashMap<>();
                 m.put("step", (double) (s + 1));
@@ -118,7 +143,7 @@ public final class Trainer {
             if (progress != null) {
                 long now = System.nanoTime();
                 double elapsed = (now - start) / 1e9;
-                String line = progressLine(s + 1, o.steps(), ce.loss(), tokens / elapsed, elapsed);
+                String line = progressLine(s + 1, o.steps(), s + 1 - fromStep, ce.loss(), tokens / elapsed, elapsed);
                 if (live && (now - lastPrint > 200_000_000L || last)) {
                     progress.print("\r\033[K" + line);
                     lastPrint = now;
@@ -133,8 +158,9 @@ public final class Trainer {
         return new History(steps, evals, (System.nanoTime() - start) / 1e9, tokens);
     }
 
-    static String progressLine(int step, int total, double loss, double tokPerSec, double elapsed) {
-        double left = elapsed / step * (total - step);
+    /// `step` of `total`, of which `done` ran in this process (in `elapsed` seconds).
+    static String progressLine(int step, int total, int done, double loss, double tokPerSec, double elapsed) {
+        double left = elapsed / done * (total - step);
         return String.format("step %d/%d | loss %.4f | %.1fk tok/s | %s elapsed, %s left",
                 step, total, loss, tokPerSec / 1000, clock(elapsed), clock(left));
     }

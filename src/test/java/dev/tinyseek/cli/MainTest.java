@@ -63,4 +63,35 @@ class MainTest {
         assertThat(g.code).as(g.err).isZero();
         assertThat(g.out).startsWith("3+4=");
     }
+
+    /// `--stop-at` then `--resume` gives the same weights, to the bit, as a run that never stopped.
+    @Test
+    void resumeContinuesARunExactly(@TempDir Path dir) throws Exception {
+        String[] common = {"--digits", "1", "--batch", "4", "--eval-problems", "3", "--quiet", "--steps", "12"};
+        Result straight = run(concat(common, "--out", dir.resolve("a").toString()));
+        assertThat(straight.code).as(straight.err).isZero();
+        Result half = run(concat(common, "--stop-at", "6", "--out", dir.resolve("b").toString()));
+        assertThat(half.code).as(half.err).isZero();
+        assertThat(half.out).contains("stopped at step 6 of 12");
+        assertThat(run("train", "--resume", dir.resolve("b").toString(), "--digits", "2").err)
+                .contains("--digits cannot change when resuming");
+        Result rest = run("train", "--resume", dir.resolve("b").toString(), "--quiet");
+        assertThat(rest.code).as(rest.err).isZero();
+        assertThat(rest.out).contains("at step 6 of 12");
+        var a = dev.tinyseek.model.Checkpoint.load(dir.resolve("a"));
+        var b = dev.tinyseek.model.Checkpoint.load(dir.resolve("b"));
+        for (var p : a.params()) {
+            assertThat(b.paramsByName().get(p.name).data).as(p.name).containsExactly(p.data);
+        }
+        assertThat(java.nio.file.Files.exists(dir.resolve("b/tokenizer.json"))).isTrue();
+        assertThat(run("train", "--resume", dir.resolve("b").toString()).err).contains("already has 12 steps");
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] r = new String[a.length + b.length + 1];
+        r[0] = "train";
+        System.arraycopy(a, 0, r, 1, a.length);
+        System.arraycopy(b, 0, r, 1 + a.length, b.length);
+        return r;
+    }
 }
