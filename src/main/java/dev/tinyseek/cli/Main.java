@@ -21,6 +21,7 @@ public final class Main {
     static {
         COMMANDS.put("train", new TrainCommand());
         COMMANDS.put("generate", new GenerateCommand());
+        COMMANDS.put("inspect", new InspectCommand());
         COMMANDS.put("bench", new BenchCommand());
     }
 

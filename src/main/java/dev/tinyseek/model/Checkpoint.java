@@ -40,8 +40,14 @@ public final class Checkpoint {
         writeAtomically(dir.resolve(CONFIG), ConfigJson.write(model.config));
     }
 
-    /// Loads a model from a checkpoint directory, checking every tensor's presence and shape.
+    /// Loads a model from a checkpoint directory, checking every tensor's presence and shape;
+    /// notes (skipped tensors) go to standard error.
     public static Transformer load(Path dir) throws IOException {
+        return load(dir, note -> System.err.println("note: " + note));
+    }
+
+    /// The same, handing each note to `notes`.
+    public static Transformer load(Path dir, java.util.function.Consumer<String> notes) throws IOException {
         Path cfgFile = dir.resolve(CONFIG);
         if (!Files.isRegularFile(cfgFile)) {
             throw new CheckpointException(cfgFile, null, "no such file; is " + dir + " a tinyseek checkpoint directory?");
@@ -69,6 +75,22 @@ public final class Checkpoint {
                 float[] data = f.readWeight(p.name);
                 System.arraycopy(data, 0, p.data, 0, p.data.length);
                 unexpected.remove(p.name + "_scale_inv");
+            }
+            // Multi-Token Prediction modules are stored as layers num_hidden_layers, num_hidden_layers + 1, ...
+            // (DeepSeek-V3's "model.layers.61"); those the model does not build are skipped, not an error
+            int layers = cfg.numHiddenLayers();
+            TreeSet<Integer> skippedMtp = new TreeSet<>();
+            unexpected.removeIf(name -> {
+                java.util.regex.Matcher mm = java.util.regex.Pattern.compile("^model\\.layers\\.(\\d+)\\.").matcher(name);
+                if (mm.find() && Integer.parseInt(mm.group(1)) >= layers) {
+                    skippedMtp.add(Integer.parseInt(mm.group(1)));
+                    return true;
+                }
+                return false;
+            });
+            for (int layer : skippedMtp) {
+                notes.accept(weights + ": skipped the tensors of model.layers." + layer + " (a Multi-Token Prediction module "
+                        + "this model does not build)");
             }
             if (!unexpected.isEmpty()) {
                 throw new CheckpointException(weights, unexpected.first(), "unexpected: the config does not ask for it"

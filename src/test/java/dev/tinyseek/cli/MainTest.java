@@ -24,7 +24,7 @@ class MainTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"train", "generate", "bench"})
+    @ValueSource(strings = {"train", "generate", "bench", "inspect"})
     void everySubcommandHasHelp(String cmd) {
         Result r = run(cmd, "--help");
         assertThat(r.code).isZero();
@@ -93,5 +93,19 @@ class MainTest {
         System.arraycopy(a, 0, r, 1, a.length);
         System.arraycopy(b, 0, r, 1 + a.length, b.length);
         return r;
+    }
+
+    @Test
+    void inspectPrintsTheTableOrOneLineForABadDirectory(@TempDir Path dir) throws Exception {
+        dev.tinyseek.model.Checkpoint.save(new dev.tinyseek.model.Transformer(dev.tinyseek.model.ModelConfig.tiny().dense(), 1),
+                dir, dev.tinyseek.io.Dtype.BF16, java.util.Map.of());
+        Result ok = run("inspect", dir.toString());
+        assertThat(ok.code).as(ok.err).isZero();
+        assertThat(ok.out).contains("\"hidden_size\": 64").containsPattern("model.layers.1.mlp.down_proj.weight +BF16 +\\[64, 128\\]")
+                .contains("123,200 total").contains("KV cache: 320 numbers per token");
+        java.nio.file.Files.write(dir.resolve("model.safetensors"), new byte[] {1, 2, 3});
+        Result bad = run("inspect", dir.toString());
+        assertThat(bad.code).isEqualTo(1);
+        assertThat(bad.err.strip()).contains("model.safetensors").doesNotContain("\n").doesNotContain("at dev.");
     }
 }

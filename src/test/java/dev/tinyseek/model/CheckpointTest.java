@@ -60,4 +60,49 @@ class CheckpointTest {
             assertThat(dev.tinyseek.generate.Sampler.argmax(logits[prompt.length - 1 + i], 0, logits[0].length)).isEqualTo(a[i]);
         }
     }
+
+    /// Tensors of a Multi-Token Prediction module ("model.layers.{num_hidden_layers}.*") that the
+    /// model does not build are skipped with a note; any other extra tensor is an error.
+    @Test
+    void mtpTensorsAreSkippedWithANoteOtherExtrasAreErrors(@TempDir Path dir) throws Exception {
+        Transformer m = TransformerTest.model(8);
+        java.util.Map<String, dev.tinyseek.io.TensorData> t = new java.util.LinkedHashMap<>();
+        for (var p : m.params()) {
+            t.put(p.name, dev.tinyseek.io.TensorData.of(p.data.clone(), p.shape));
+        }
+        t.put("model.layers.2.eh_proj.weight", dev.tinyseek.io.TensorData.of(new float[64 * 128], 64, 128));
+        t.put("model.layers.2.enorm.weight", dev.tinyseek.io.TensorData.of(new float[64], 64));
+        Checkpoint.save(m, dir, Dtype.F32, Map.of());
+        dev.tinyseek.io.Safetensors.write(dir.resolve("model.safetensors"), t, Map.of(), Dtype.F32);
+        java.util.List<String> notes = new java.util.ArrayList<>();
+        Transformer back = Checkpoint.load(dir, notes::add);
+        assertThat(notes).singleElement().asString().contains("model.layers.2").contains("Multi-Token Prediction");
+        assertThat(back.params().get(0).data).containsExactly(m.params().get(0).data);
+
+        t.put("model.layers.0.mlp.extra.weight", dev.tinyseek.io.TensorData.of(new float[4], 4));
+        dev.tinyseek.io.Safetensors.write(dir.resolve("model.safetensors"), t, Map.of(), Dtype.F32);
+        assertThatThrownBy(() -> Checkpoint.load(dir, notes::add)).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("model.layers.0.mlp.extra.weight").hasMessageContaining("unexpected");
+    }
+
+    @Test
+    void aConfigThatIsNotJsonNamesTheFile(@TempDir Path dir) throws Exception {
+        Checkpoint.save(TransformerTest.model(1), dir, Dtype.F32, Map.of());
+        Files.writeString(dir.resolve("config.json"), "{\"hidden_size\": 64,");
+        assertThatThrownBy(() -> Checkpoint.load(dir)).hasMessageContaining("config.json");
+    }
+
+    /// BF16 checkpoints load with every weight rounded to bfloat16 (nearest even), nothing else changed.
+    @Test
+    void bf16SaveRoundsEveryWeight(@TempDir Path dir) throws Exception {
+        Transformer m = TransformerTest.model(12);
+        Checkpoint.save(m, dir, Dtype.BF16, Map.of());
+        Transformer back = Checkpoint.load(dir);
+        for (var p : m.params()) {
+            float[] got = back.paramsByName().get(p.name).data;
+            for (int i = 0; i < got.length; i++) {
+                assertThat(got[i]).isEqualTo(dev.tinyseek.fp8.Bf16.round(p.data[i]));
+            }
+        }
+    }
 }

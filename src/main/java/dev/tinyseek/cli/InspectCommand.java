@@ -1,0 +1,67 @@
+package dev.tinyseek.cli;
+
+import dev.tinyseek.io.Safetensors;
+import dev.tinyseek.io.SafetensorsFile;
+import dev.tinyseek.io.TensorInfo;
+import dev.tinyseek.model.Checkpoint;
+import dev.tinyseek.model.ConfigJson;
+import dev.tinyseek.model.Transformer;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/// `tinyseek inspect DIR`: checks a checkpoint directory exactly as loading does, then prints
+/// its config, its tensors, its parameter counts and its KV-cache size per token.
+final class InspectCommand implements Main.Command {
+
+    @Override
+    public String summary() {
+        return "check a checkpoint directory and print its config, tensors and sizes";
+    }
+
+    static Args spec() {
+        return new Args("inspect", "Loads DIR exactly as 'generate' would (a bad file: one line, exit code 1) and prints\n"
+                + "the config, a table of tensors (name, dtype, shape), parameter counts and KV-cache bytes per token.")
+                .positional("DIR", "a checkpoint directory");
+    }
+
+    @Override
+    public int run(String[] argv, PrintStream out) throws Exception {
+        Args a = spec();
+        if (!a.parse(argv)) {
+            out.print(a.usage());
+            return 0;
+        }
+        Path dir = Path.of(a.positional(0, "DIR"));
+        List<String> notes = new ArrayList<>();
+        Transformer model = Checkpoint.load(dir, notes::add);
+        out.println("checkpoint " + dir + ": loads cleanly");
+        for (String n : notes) {
+            out.println("note: " + n);
+        }
+        out.println();
+        out.println(ConfigJson.write(model.config));
+        out.println();
+        try (SafetensorsFile f = Safetensors.open(dir.resolve(Checkpoint.WEIGHTS))) {
+            int width = 4;
+            for (TensorInfo t : f.infos()) {
+                width = Math.max(width, t.name().length());
+            }
+            out.printf("%-" + width + "s  %-8s  %s%n", "name", "dtype", "shape");
+            for (TensorInfo t : f.infos()) {
+                out.printf("%-" + width + "s  %-8s  %s%n", t.name(), t.dtype(), Arrays.toString(t.shape()));
+            }
+        }
+        out.println();
+        long total = model.parameterCount();
+        out.printf("parameters: %,d total, %,d activated per token (a dense model uses all of them)%n", total, total);
+        Transformer.DecodeState st = model.newDecodeState(1);
+        long floats = st.floatsPerToken();
+        out.printf("KV cache: %,d numbers per token over %d layers = %,d bytes per token in fp32, %,d in bf16%n",
+                floats, model.config.numHiddenLayers(), floats * 4, floats * 2);
+        return 0;
+    }
+}
