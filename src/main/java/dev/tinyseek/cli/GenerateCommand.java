@@ -4,7 +4,7 @@ import dev.tinyseek.generate.Generator;
 import dev.tinyseek.generate.Sampler;
 import dev.tinyseek.model.Checkpoint;
 import dev.tinyseek.model.Transformer;
-import dev.tinyseek.rl.TaskData;
+import dev.tinyseek.tokenizer.Tokenizer;
 import dev.tinyseek.tensor.Rng;
 
 import java.io.PrintStream;
@@ -19,7 +19,7 @@ final class GenerateCommand implements Main.Command {
     }
 
     static Args spec() {
-        return new Args("generate", "Loads a checkpoint directory and continues the prompt (byte tokens), with a KV cache.")
+        return new Args("generate", "Loads a checkpoint directory and continues the prompt, with a KV cache (tokens from the\ncheckpoint's tokenizer.json, or plain bytes when it has none).")
                 .positional("MODEL_DIR", "a checkpoint directory written by 'tinyseek train'")
                 .option("prompt", "TEXT", null, "the text to continue (required)")
                 .option("max-new", "N", "32", "most tokens to generate")
@@ -50,9 +50,17 @@ final class GenerateCommand implements Main.Command {
                 a.number("top-p", Double.MIN_VALUE, 1));
         long seed = a.longValue("seed");
         Transformer model = Checkpoint.load(dir);
-        int[] tokens = Generator.generate(model, TaskData.encode(prompt), maxNew, sampler, new Rng(seed),
-                a.isSet("no-stop") ? -1 : TaskData.END);
-        String text = TaskData.decode(tokens);
+        // the checkpoint's tokenizer.json when it has one; plain bytes (ids 0..255) otherwise
+        Path tokFile = dir.resolve(TrainCommand.TOKENIZER);
+        Tokenizer tok = java.nio.file.Files.isRegularFile(tokFile) ? Tokenizer.load(tokFile) : Tokenizer.byteLevel();
+        if (tok.vocabSize() > model.config.vocabSize()) {
+            throw new IllegalArgumentException(tokFile + ": the tokenizer has " + tok.vocabSize() + " tokens but the model's "
+                    + "vocab_size is " + model.config.vocabSize() + "; they do not belong together");
+        }
+        int[] newline = tok.encode("\n");
+        int stop = a.isSet("no-stop") || newline.length != 1 ? -1 : newline[0];
+        int[] tokens = Generator.generate(model, tok.encode(prompt), maxNew, sampler, new Rng(seed), stop);
+        String text = tok.decode(tokens);
         out.println(prompt + (text.endsWith("\n") ? text.substring(0, text.length() - 1) : text));
         return 0;
     }
