@@ -65,6 +65,7 @@ final class TrainCommand implements Main.Command {
                 .option("save-every", "N", "0", "also save the checkpoint every N steps (0 = only at the end)")
                 .option("stop-at", "N", "0", "stop after step N and save (the schedule still spans --steps); resume later")
                 .option("resume", "DIR", null, "continue the run saved in DIR (its settings; --steps may extend it)")
+                .option("plots", "DIR", null, "write PNG charts there (loss.png: training loss by step)")
                 .flag("quiet", "no progress line");
     }
 
@@ -81,7 +82,7 @@ final class TrainCommand implements Main.Command {
         if (a.has("resume")) {
             resumeDir = Path.of(a.string("resume"));
             resumed = TrainingState.readState(resumeDir);
-            java.util.Set<String> allowed = java.util.Set.of("resume", "steps", "out", "threads", "quiet", "save-every", "stop-at");
+            java.util.Set<String> allowed = java.util.Set.of("resume", "steps", "out", "threads", "quiet", "save-every", "stop-at", "plots");
             for (String g : a.given()) {
                 if (!allowed.contains(g)) {
                     throw new Args.UsageException("--" + g + " cannot change when resuming; the run's settings come from "
@@ -137,6 +138,7 @@ final class TrainCommand implements Main.Command {
         settings.remove("quiet");
         settings.remove("save-every");
         settings.remove("stop-at");
+        settings.remove("plots");
         settings.put("warmup", String.valueOf(warmup));
 
         Task task = new Addition(digits, reversed, true);
@@ -175,6 +177,15 @@ final class TrainCommand implements Main.Command {
         double acc = h.evals().get(h.evals().size() - 1).get("heldout_exact_match");
         out.printf("trained in %.1f s (%.1fk tokens/s); final loss %.4f; held-out exact match %.1f%% (%d problems)%n",
                 h.seconds(), h.tokens() / h.seconds() / 1000, h.lastLoss(), 100 * acc, heldOut.size());
+
+        if (a.has("plots")) {
+            Path png = Path.of(a.string("plots")).resolve("loss.png");
+            double[] xs = h.steps().stream().mapToDouble(st -> st.step() + 1).toArray();
+            double[] ys = h.steps().stream().mapToDouble(Trainer.Step::loss).toArray();
+            Plot.lines(png, "training loss, " + digits + "-digit addition, seed " + seed, "step", "loss",
+                    List.of(new Plot.Series("cross-entropy on answer tokens", xs, ys)));
+            out.println("wrote " + png);
+        }
 
         // 3. save: weights, config, tokenizer, and what a resumed run needs
         save(model, opt, data, until, settings, outDir, Map.of("heldout_exact_match", String.valueOf(acc)));
