@@ -25,11 +25,14 @@ final class MlaCases {
 
     /// Small dims for double references and finite differences. Inputs are N(0,1) or U(−1,1):
     /// no outliers, because a score of size 1000 saturates the softmax and turns float rounding
-    /// of the scores into O(1) changes of the output (a conditioning problem, not a bug).
+    /// of the scores into O(1) changes of the output (a conditioning problem, not a bug). Latent
+    /// ranks are at least 2: RMSNorm of a single number is `w·x/sqrt(x² + eps)`, a step of width
+    /// `sqrt(eps)` = 1e-3 at 0, so a latent that is a near-cancellation would turn its rounding
+    /// into an O(1) change (ill-conditioned, again not a bug).
     static Case make(Gen g, boolean qLora) {
         int b = g.dim(1, 2), t = g.dim(1, 5), c = g.dim(1, 6), h = g.dim(1, 3);
-        int qRank = qLora ? g.dim(1, 5) : 0;
-        int r = g.dim(1, 5), dn = g.dim(1, 4), dr = 2 * g.dim(1, 2), dv = g.dim(1, 4);
+        int qRank = qLora ? g.dim(2, 5) : 0;
+        int r = g.dim(2, 5), dn = g.dim(1, 4), dr = 2 * g.dim(1, 2), dv = g.dim(1, 4);
         MlaRef.Dims d = new MlaRef.Dims(b, t, c, h, qRank, r, dn, dr, dv);
         float[] x = g.bool() ? g.normal(b * t * c, 1) : g.uniform(b * t * c, -1, 1);
         return new Case(d, g.bool(), g.nextSeed(), x, g.normal(b * t * c, 1));
@@ -78,5 +81,37 @@ final class MlaCases {
 
     static double[] reference(Case c, double[] x, double[][] w) {
         return MlaRef.forward(c.d(), freqs(c), scale(c), EPS, x, w);
+    }
+
+    /// The size of the terms an output is made of, `S = max|c| · ‖W^UV‖ · ‖W_o‖` (`‖·‖` the largest
+    /// row sum of absolute values; `W^UV` the value rows of `kv_b_proj`): every `v` sums terms of
+    /// at most `max|c|·‖W^UV‖`, every `o` is a convex combination of values, and every `y` sums
+    /// `o·W_o`. So `S ≥ max|y|`, and float rounding errors are relative to `S`, not to a `y` (or a
+    /// `v`) that cancels (a rank-1 latent, one head). Forward tolerances are measured against it.
+    static double outputScale(Case c, MultiHeadLatentAttention m) {
+        MlaRef.Dims d = c.d();
+        double[][] w = weights(m);
+        double maxC = MlaRef.run(d, freqs(c), scale(c), EPS, GradCheck.toDouble(c.x()), w).maxAbsLatent();
+        double[] kvb = w[w.length - 2]; // [H·(Dn + Dv), R]
+        double uv = 0;
+        for (int hh = 0; hh < d.h(); hh++) {
+            for (int e = 0; e < d.dv(); e++) {
+                uv = Math.max(uv, absRowSum(kvb, hh * (d.dn() + d.dv()) + d.dn() + e, d.r()));
+            }
+        }
+        double[] wo = w[w.length - 1]; // [C, H·Dv]
+        double o = 0;
+        for (int row = 0; row < d.c(); row++) {
+            o = Math.max(o, absRowSum(wo, row, d.h() * d.dv()));
+        }
+        return maxC * uv * o;
+    }
+
+    private static double absRowSum(double[] w, int row, int in) {
+        double s = 0;
+        for (int j = 0; j < in; j++) {
+            s += Math.abs(w[row * in + j]);
+        }
+        return s;
     }
 }

@@ -22,20 +22,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 /// Tolerance between the forms: they differ only in the order of float roundings (naive rounds
 /// `k_nope = W^UK c` then `q·k_nope`, absorbed rounds `q_lat = W^UKᵀ q` then `q_lat·c`; naive rounds
 /// `v = W^UV c` then `Σ p v`, absorbed `Σ p c` then `W^UV ·`). So we hold each form to the exact
-/// (double) reference at `1e-5·max|y|`, which covers dot products of up to ~100 terms with
-/// scores of size ~10 (relative error `n·u` ≈ 6e-6 in the worst case, far less on average), and
-/// the two forms to each other at twice that, by the triangle inequality. Measured over 300 cases of [#make]: at most 1.0e-6·max|y| to
-/// the reference and 5.4e-7·max|y| between the forms.
+/// (double) reference at `1e-5·S`, where `S` bounds the terms every output adds up
+/// ([MlaCases#outputScale]; `S ≥ max|y|`, and rounding errors are relative to `S`, not to a `y`
+/// that cancels). That covers dot products of up to ~100 terms with scores of
+/// size ~10 (relative error `n·u` ≈ 6e-6 in the worst case, far less on average); the two forms
+/// are held to each other at twice that, by the triangle inequality. Measured over 300 cases of
+/// [#make]: at most 1.0e-6·max|y| to the reference and 5.4e-7·max|y| between the forms; an
+/// error in either form (RoPE on the wrong dims, an un-normalised latent) is O(1).
 class MlaFormsTest {
 
     static final double REL = 1e-5;
 
     /// Larger dims than the gradient tests (ranks and head dims up to DeepSeek's tiny preset's),
-    /// weights N(0, 0.2²) so that scores are O(1)..O(10), one sequence.
+    /// weights N(0, 0.2²) so that scores are O(1)..O(10), one sequence; latent ranks ≥ 2 (see
+    /// [MlaCases#make]).
     static Case make(Gen g) {
         int t = g.dim(1, 12), c = g.dim(1, 32), h = g.dim(1, 4);
-        int qRank = g.bool() ? 0 : g.dim(1, 32);
-        int r = g.dim(1, 32), dn = g.dim(1, 16), dr = 2 * g.dim(1, 4), dv = g.dim(1, 16);
+        int qRank = g.bool() ? 0 : g.dim(2, 32);
+        int r = g.dim(2, 32), dn = g.dim(1, 16), dr = 2 * g.dim(1, 4), dv = g.dim(1, 16);
         MlaRef.Dims d = new MlaRef.Dims(1, t, c, h, qRank, r, dn, dr, dv);
         return new Case(d, g.bool(), g.nextSeed(), g.normal(t * c, 1), g.normal(t * c, 1));
     }
@@ -54,7 +58,7 @@ class MlaFormsTest {
             int t = c.d().t();
             float[] yn = naive.forward(c.x(), 1, t).y(), ya = absorbed.forward(c.x(), 1, t).y();
             double[] ref = MlaCases.reference(c, toDouble(c.x()), MlaCases.weights(naive));
-            double atol = REL * GradCheck.maxAbs(ref) + 1e-30;
+            double atol = REL * MlaCases.outputScale(c, naive) + 1e-30;
             GradCheck.assertClose("naive vs reference", ref, yn, 0, atol);
             GradCheck.assertClose("absorbed vs reference", ref, ya, 0, atol);
             GradCheck.assertClose("absorbed vs naive", toDouble(yn), ya, 0, 2 * atol);
@@ -68,7 +72,7 @@ class MlaFormsTest {
         Case c = new Case(d, false, 9, new Gen(9, 100).normal(6 * 64, 1), new float[6 * 64]);
         MultiHeadLatentAttention naive = layer(c), absorbed = naive.withForm(Form.ABSORBED);
         float[] yn = naive.forward(c.x(), 1, 6).y(), ya = absorbed.forward(c.x(), 1, 6).y();
-        double atol = REL * GradCheck.maxAbs(yn);
+        double atol = REL * MlaCases.outputScale(c, naive);
         GradCheck.assertClose("absorbed vs naive", toDouble(yn), ya, 0, 2 * atol);
         // cache per token per layer: 160 naive vs 40 absorbed (spec §9)
         assertThat(naive.newCache(8).floatsPerToken()).isEqualTo(160);
@@ -121,7 +125,7 @@ class MlaFormsTest {
                 steps.add(dec);
             }
             GradCheck.assertClose("absorbed vs naive decode", toDouble(steps.get(0)), steps.get(1), 0,
-                    2 * REL * GradCheck.maxAbs(steps.get(0)) + 1e-30);
+                    2 * REL * MlaCases.outputScale(c, naive) + 1e-30);
         });
     }
 

@@ -22,6 +22,14 @@ final class MlaRef {
     /// `y` `[B·T, C]`. `w` holds the weights in `params()` order: `q_a_proj, q_a_layernorm, q_b_proj`
     /// (or `q_proj`), `kv_a_proj_with_mqa, kv_a_layernorm, kv_b_proj, o_proj`.
     static double[] forward(Dims d, double[] freqs, double scale, double eps, double[] x, double[][] w) {
+        return run(d, freqs, scale, eps, x, w).y();
+    }
+
+    /// The output, and `max|c|` of the normalised latents (for [MlaCases#outputScale]).
+    record Out(double[] y, double maxAbsLatent) {
+    }
+
+    static Out run(Dims d, double[] freqs, double scale, double eps, double[] x, double[][] w) {
         int n = d.n(), h = d.h(), dqk = d.dqk(), dn = d.dn(), dr = d.dr(), dv = d.dv(), r = d.r();
         int k = 0;
         // query
@@ -88,7 +96,11 @@ final class MlaRef {
                 }
             }
         }
-        return linear(o, wo, n, h * dv, d.c());
+        double maxAbsLatent = 0;
+        for (double v : cn) {
+            maxAbsLatent = Math.max(maxAbsLatent, Math.abs(v));
+        }
+        return new Out(linear(o, wo, n, h * dv, d.c()), maxAbsLatent);
     }
 
     /// Interleaved RoPE on `freqs.length` pairs starting at `off`.
