@@ -1,0 +1,76 @@
+package dev.tinyseek.attention;
+
+import dev.tinyseek.backend.Backends;
+import dev.tinyseek.backend.Gemm;
+import dev.tinyseek.backend.Parallel;
+import dev.tinyseek.tensor.Softmax;
+
+import java.util.Arrays;
+
+/// The attention kernel of absorbed MLA: `H` query heads against **one** shared key/value head,
+/// the KV latent (`spec/deepseek-v3.md` §2.2 step 5; official `attn_impl="absorb"`).
+///
+/// Once `W^UK` is folded into the query, every head scores the same cached rows:
+///
+///     s[i,h,j] = scale · (q_lat[i,h]·c_j + q_pe[i,h]·k_pe_j)     j ≤ pos0 + i (causal)
+///     p[i,h,:] = softmax_j s[i,h,:]
+///     o_lat[i,h] = Σ_j p[i,h,j] c_j
+///
+/// Because the key is shared, the `Tq·H` query rows of a sequence need no per-head split: the
+/// scores are one GEMM against the latents plus one (accumulated) against the RoPE keys, and the
+/// weighted sum is one more GEMM — this is what makes the absorbed form fast at long context: it
+/// reads `R + Dr` numbers per cached token instead of `H·(Dqk + Dv)`.
+///
+/// Masked scores are exactly 0 after the softmax, so a row computed against a cache equals the
+/// same row computed over the whole sequence, to the bit. Forward only: training uses the naive
+/// form (see [MultiHeadLatentAttention]).
+public final class LatentAttention {
+
+    private LatentAttention() {
+    }
+
+    /// Returns `o_lat` `[B, Tq, H, R]`. `latent` and `kPe` may be longer than needed (a cache
+    /// allocated for the whole context): sequence `bi` reads rows `[bi·Tk, bi·Tk + Tk)`, `Tk = pos0 + Tq`.
+    public static float[] forward(float[] qLat,   // [B, Tq, H, R]
+                                  float[] qPe,    // [B, Tq, H, Dr] rotated
+                                  float[] latent, // [B, Tk, R] (at least): the normalised KV latents c_j
+                                  float[] kPe,    // [B, Tk, Dr] (at least): the rotated RoPE keys
+                                  int b, int tq, int h, int r, int dr, int pos0, float scale) {
+        int tk = pos0 + tq;
+        int rows = tq * h;
+        check("q_lat", qLat, (long) b * rows * r, true);
+        check("q_pe", qPe, (long) b * rows * dr, true);
+        check("latent", latent, (long) b * tk * r, false);
+        check("k_pe", kPe, (long) b * tk * dr, false);
+        float[] oLat = new float[b * rows * r];
+        float[] p = new float[rows * tk]; // [Tq·H, Tk] scores, then probabilities
+        Gemm gemm = Backends.gemm();
+        for (int bi = 0; bi < b; bi++) {
+            // 1. S[Tq·H, Tk] = Q_lat Cᵀ + Q_pe K_peᵀ
+            gemm.gemm(false, true, rows, tk, r, qLat, bi * rows * r, latent, bi * tk * r, p, 0, false);
+            gemm.gemm(false, true, rows, tk, dr, qPe, bi * rows * dr, kPe, bi * tk * dr, p, 0, true);
+            // 2. scale and causal softmax: row (i, head) sees keys [0, pos0 + i]
+            Parallel.forRange(rows, 16, (from, to) -> {
+                for (int row = from; row < to; row++) {
+                    int off = row * tk;
+                    int seen = pos0 + row / h + 1;
+                    for (int j = 0; j < seen; j++) {
+                        p[off + j] *= scale;
+                    }
+                    Softmax.row(p, p, off, seen);
+                    Arrays.fill(p, off + seen, off + tk, 0f);
+                }
+            });
+            // 3. O_lat[Tq·H, R] = P C
+            gemm.gemm(false, false, rows, r, tk, p, 0, latent, bi * tk * r, oLat, bi * rows * r, false);
+        }
+        return oLat;
+    }
+
+    private static void check(String name, float[] x, long need, boolean exact) {
+        if (x == null || (exact ? x.length != need : x.length < need)) {
+            throw new IllegalArgumentException("latent attention: " + name + " has " + (x == null ? "null" : x.length + " floats")
+                    + " but needs " + (exact ? "" : "at least ") + need);
+        }
+    }
+}
