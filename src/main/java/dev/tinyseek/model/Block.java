@@ -62,10 +62,11 @@ public final class Block {
         return add(dh, inputNorm.backward(s.norm1, attention.backward(s.attn, dh)));
     }
 
-    /// Decoding: `T` new tokens of one sequence, using and extending `cache`.
-    public float[] decode(float[] x, int t, KvCache cache) {
+    /// Decoding: `T` new tokens of one sequence, using and extending `cache`, with `att` (this
+    /// block's attention, possibly in another form over the same weights, e.g. absorbed MLA).
+    public float[] decode(float[] x, int t, Attention att, KvCache cache) {
         float[] n1 = inputNorm.forward(x, t).y();
-        float[] h = add(x, attention.decode(n1, t, cache));
+        float[] h = add(x, att.decode(n1, t, cache));
         float[] n2 = postAttentionNorm.forward(h, t).y();
         return add(h, ffn.forward(n2, 1, t).y());
     }

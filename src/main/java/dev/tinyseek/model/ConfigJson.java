@@ -1,5 +1,6 @@
 package dev.tinyseek.model;
 
+import dev.tinyseek.attention.Yarn;
 import dev.tinyseek.io.Json;
 import dev.tinyseek.io.JsonObject;
 
@@ -46,7 +47,20 @@ public final class ConfigJson {
         m.put("initializer_range", c.initializerRange());
         m.put("rms_norm_eps", c.rmsNormEps());
         m.put("rope_theta", c.ropeTheta());
-        m.put("rope_scaling", null);
+        Yarn y = c.ropeScaling();
+        if (y == null) {
+            m.put("rope_scaling", null);
+        } else {
+            Map<String, Object> rs = new LinkedHashMap<>();
+            rs.put("type", "yarn");
+            rs.put("factor", y.factor());
+            rs.put("original_max_position_embeddings", y.originalMaxPositionEmbeddings());
+            rs.put("beta_fast", y.betaFast());
+            rs.put("beta_slow", y.betaSlow());
+            rs.put("mscale", y.mscale());
+            rs.put("mscale_all_dim", y.mscaleAllDim());
+            m.put("rope_scaling", rs);
+        }
         m.put("tie_word_embeddings", false);
         m.put("num_nextn_predict_layers", c.numNextnPredictLayers());
         Map<String, Object> ours = new LinkedHashMap<>();
@@ -63,9 +77,22 @@ public final class ConfigJson {
         JsonObject ours = j.has("tinyseek") ? j.getObject("tinyseek") : null;
         Object q = j.get("q_lora_rank");
         int qRank = q == null ? 0 : j.getInt("q_lora_rank");
-        if (j.has("rope_scaling") && j.get("rope_scaling") != null) {
-            throw new IllegalArgumentException(where + ": rope_scaling is set, but YaRN is not supported in this build yet; "
-                    + "remove it (null) for plain RoPE");
+        Yarn yarn = null;
+        JsonObject rs = j.optObject("rope_scaling");
+        if (rs != null) {
+            String type = rs.has("type") ? rs.getString("type") : rs.optString("rope_type", null);
+            if (!"yarn".equals(type)) {
+                throw new IllegalArgumentException(where + ": rope_scaling.type = " + type + " is not supported; expected \"yarn\" "
+                        + "(or rope_scaling null for plain RoPE)");
+            }
+            try {
+                double mscale = rs.optDouble("mscale", 1.0);
+                yarn = new Yarn(rs.getDouble("factor"), rs.optInt("original_max_position_embeddings", 4096),
+                        rs.optDouble("beta_fast", 32), rs.optDouble("beta_slow", 1), mscale,
+                        rs.optDouble("mscale_all_dim", mscale));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(where + ": rope_scaling: " + e.getMessage(), e);
+            }
         }
         try {
             return new ModelConfig(
@@ -80,7 +107,7 @@ public final class ConfigJson {
                     j.optBoolean("norm_topk_prob", true), j.optInt("num_nextn_predict_layers", 0),
                     j.optDouble("initializer_range", 0.02),
                     ours == null ? "mla" : ours.optString("attention_type", "mla"),
-                    ours == null ? "moe" : ours.optString("ffn_type", "moe"));
+                    ours == null ? "moe" : ours.optString("ffn_type", "moe"), yarn);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
         }

@@ -1,5 +1,8 @@
 package dev.tinyseek.model;
 
+import dev.tinyseek.attention.Yarn;
+import dev.tinyseek.tensor.Rope;
+
 /// A model's shape, with the Hugging Face DeepSeek-V3 `config.json` keys (in snake_case in the
 /// file, camelCase here), plus two keys of our own for what HF has no key for:
 /// `attention_type` (`mla` for DeepSeek's latent attention, `mha` for the standard baseline)
@@ -34,7 +37,8 @@ public record ModelConfig(
         int numNextnPredictLayers, // num_nextn_predict_layers: MTP depth D
         double initializerRange,   // initializer_range: std of the initial weights
         String attentionType,      // ours: mla | mha
-        String ffnType) {          // ours: moe | dense
+        String ffnType,            // ours: moe | dense
+        Yarn ropeScaling) {        // rope_scaling of type "yarn", or null for plain RoPE
 
     /// Checks every field, naming the key, its value and what would be valid.
     public ModelConfig {
@@ -111,7 +115,7 @@ public record ModelConfig(
         return new ModelConfig(256, 64, 2, 4, 128, 256, 10000.0, 1e-6,
                 32, 16, 16, 8, 16,
                 8, 1, 2, 2, 1, 2.5, 1, 32, "sigmoid", true,
-                0, 0.02, "mla", "moe");
+                0, 0.02, "mla", "moe", null);
     }
 
     /// The `small` benchmark preset of DESIGN.md (DeepSeek-V3 shape): width 256, 4 layers
@@ -121,7 +125,7 @@ public record ModelConfig(
         return new ModelConfig(512, 256, 4, 8, 768, 256, 10000.0, 1e-6,
                 128, 128, 32, 16, 32,
                 16, 1, 2, 4, 2, 2.5, 1, 128, "sigmoid", true,
-                0, 0.02, "mla", "moe");
+                0, 0.02, "mla", "moe", null);
     }
 
     /// A preset by name: `tiny` or `small`.
@@ -144,7 +148,7 @@ public record ModelConfig(
                 maxPositionEmbeddings, ropeTheta, rmsNormEps, qLoraRank, kvLoraRank, qkNopeHeadDim, qkRopeHeadDim,
                 vHeadDim, nRoutedExperts, nSharedExperts, numExpertsPerTok, nGroup, topkGroup, routedScalingFactor,
                 firstKDenseReplace, moeIntermediateSize, scoringFunc, normTopkProb, numNextnPredictLayers,
-                initializerRange, attention, ffn);
+                initializerRange, attention, ffn, ropeScaling);
     }
 
     public ModelConfig withMaxPositionEmbeddings(int n) {
@@ -152,7 +156,7 @@ public record ModelConfig(
                 n, ropeTheta, rmsNormEps, qLoraRank, kvLoraRank, qkNopeHeadDim, qkRopeHeadDim,
                 vHeadDim, nRoutedExperts, nSharedExperts, numExpertsPerTok, nGroup, topkGroup, routedScalingFactor,
                 firstKDenseReplace, moeIntermediateSize, scoringFunc, normTopkProb, numNextnPredictLayers,
-                initializerRange, attentionType, ffnType);
+                initializerRange, attentionType, ffnType, ropeScaling);
     }
 
     /// Query/key head dimension `Dqk = qk_nope_head_dim + qk_rope_head_dim`.
@@ -160,9 +164,25 @@ public record ModelConfig(
         return qkNopeHeadDim + qkRopeHeadDim;
     }
 
-    /// The softmax scale `Dqk^-0.5` (YaRN's mscale² factor comes with the MLA issue).
+    /// The softmax scale `Dqk^-0.5`, times YaRN's `mscale²` when YaRN is active (spec §2.2 item 6).
     public float softmaxScale() {
-        return (float) (1.0 / Math.sqrt(qkHeadDim()));
+        return ropeScaling == null ? (float) (1.0 / Math.sqrt(qkHeadDim()))
+                : (float) ropeScaling.softmaxScale(qkHeadDim(), maxPositionEmbeddings);
+    }
+
+    /// The RoPE table of the decoupled RoPE dims: YaRN-corrected when YaRN is active
+    /// (official rule: `max_position_embeddings` above its original context), plain otherwise.
+    public Rope rope() {
+        return ropeScaling == null ? Rope.plain(qkRopeHeadDim, ropeTheta, maxPositionEmbeddings)
+                : ropeScaling.rope(qkRopeHeadDim, ropeTheta, maxPositionEmbeddings);
+    }
+
+    public ModelConfig withRopeScaling(Yarn yarn) {
+        return new ModelConfig(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize,
+                maxPositionEmbeddings, ropeTheta, rmsNormEps, qLoraRank, kvLoraRank, qkNopeHeadDim, qkRopeHeadDim,
+                vHeadDim, nRoutedExperts, nSharedExperts, numExpertsPerTok, nGroup, topkGroup, routedScalingFactor,
+                firstKDenseReplace, moeIntermediateSize, scoringFunc, normTopkProb, numNextnPredictLayers,
+                initializerRange, attentionType, ffnType, yarn);
     }
 
     /// Whether layer `i` uses the dense MLP (all layers of a dense model; the first

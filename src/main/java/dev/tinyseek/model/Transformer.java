@@ -3,6 +3,7 @@ package dev.tinyseek.model;
 import dev.tinyseek.attention.Attention;
 import dev.tinyseek.attention.KvCache;
 import dev.tinyseek.attention.MultiHeadAttention;
+import dev.tinyseek.attention.MultiHeadLatentAttention;
 import dev.tinyseek.nn.EmbeddingLayer;
 import dev.tinyseek.nn.FeedForward;
 import dev.tinyseek.nn.Linear;
@@ -34,6 +35,7 @@ public final class Transformer {
     public final RmsNormLayer norm;
     public final Linear lmHead;
     private final List<Param> params;
+    private MultiHeadLatentAttention.Form decodeForm = MultiHeadLatentAttention.Form.ABSORBED;
 
     /// What backward needs.
     public record Saved(int[] tokens,                  // [B·T]
@@ -51,7 +53,7 @@ public final class Transformer {
         double std = config.initializerRange();
         float eps = (float) config.rmsNormEps();
         this.embed = new EmbeddingLayer("model.embed_tokens", config.vocabSize(), c, rng, std);
-        Rope rope = Rope.plain(config.qkRopeHeadDim(), config.ropeTheta(), config.maxPositionEmbeddings());
+        Rope rope = config.rope();
         List<Block> blocks = new ArrayList<>();
         for (int i = 0; i < config.numHiddenLayers(); i++) {
             String prefix = "model.layers." + i;
@@ -76,8 +78,9 @@ public final class Transformer {
             return new MultiHeadAttention(prefix, k.hiddenSize(), k.numAttentionHeads(), k.qkHeadDim(), k.vHeadDim(),
                     k.qkRopeHeadDim(), rope, k.softmaxScale(), rng, k.initializerRange());
         }
-        throw new UnsupportedOperationException("attention_type \"mla\" is not implemented in this build yet; "
-                + "use the dense baseline (attention_type \"mha\", e.g. ModelConfig.tiny().dense())");
+        return new MultiHeadLatentAttention(prefix, k.hiddenSize(), k.numAttentionHeads(), k.qLoraRank(), k.kvLoraRank(),
+                k.qkNopeHeadDim(), k.qkRopeHeadDim(), k.vHeadDim(), rope, k.softmaxScale(), (float) k.rmsNormEps(),
+                MultiHeadLatentAttention.Form.NAIVE, rng, k.initializerRange());
     }
 
     private FeedForward ffn(int layer, String prefix, Rng rng) {
@@ -87,6 +90,18 @@ public final class Transformer {
         }
         throw new UnsupportedOperationException("ffn_type \"moe\" is not implemented in this build yet; "
                 + "use the dense baseline (ffn_type \"dense\", e.g. ModelConfig.tiny().dense())");
+    }
+
+    /// The MLA form that decoding uses: `ABSORBED` (the default) caches `kv_lora_rank +
+    /// qk_rope_head_dim` numbers per token per layer, `NAIVE` every head's keys and values. Both
+    /// compute the same function from the same weights; training always runs the naive form.
+    /// Affects decoding states made after the call. Returns this model.
+    public Transformer decodeWith(MultiHeadLatentAttention.Form form) {
+        if (form == null) {
+            throw new IllegalArgumentException("decodeWith: form must be NAIVE or ABSORBED");
+        }
+        this.decodeForm = form;
+        return this;
     }
 
     /// Every parameter, in checkpoint order.
@@ -199,11 +214,14 @@ public final class Transformer {
 
     /// The state of decoding one sequence: a cache per layer.
     public final class DecodeState {
+        final List<Attention> attention = new ArrayList<>(); // per layer, in the decoding form
         final List<KvCache> caches = new ArrayList<>();
 
         DecodeState(int maxTokens) {
             for (Block blk : layers) {
-                caches.add(blk.attention.newCache(maxTokens));
+                Attention a = blk.attention instanceof MultiHeadLatentAttention mla ? mla.withForm(decodeForm) : blk.attention;
+                attention.add(a);
+                caches.add(a.newCache(maxTokens));
             }
         }
 
@@ -246,7 +264,7 @@ public final class Transformer {
         }
         float[] x = embed.forward(tokens, t);
         for (int i = 0; i < layers.size(); i++) {
-            x = layers.get(i).decode(x, t, state.caches.get(i));
+            x = layers.get(i).decode(x, t, state.attention.get(i), state.caches.get(i));
         }
         return lmHead.forward(norm.forward(x, t).y(), t);
     }

@@ -27,7 +27,7 @@ class CheckpointRoundTripTest {
             int nope = g.dim(0, 8);
             ModelConfig c = new ModelConfig(g.dim(2, 300), 8 * g.dim(1, 6), g.dim(1, 3), heads, g.dim(1, 48),
                     g.dim(4, 32), 100 + g.intIn(0, 20000), 1e-6, 0, 0, nope, rope, g.dim(1, 8),
-                    0, 0, 0, 1, 1, 1.0, 0, 0, "sigmoid", true, 0, 0.02, "mha", "dense");
+                    0, 0, 0, 1, 1, 1.0, 0, 0, "sigmoid", true, 0, 0.02, "mha", "dense", null);
             int t = g.dim(1, c.maxPositionEmbeddings());
             int[] tokens = g.ints(t, 0, c.vocabSize() - 1);
             return new Case(c, g.intIn(0, 1_000_000), tokens);

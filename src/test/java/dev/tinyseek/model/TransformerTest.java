@@ -16,7 +16,11 @@ class TransformerTest {
 
     /// A tiny dense model whose norm gains are perturbed away from 1, so their gradients matter.
     static Transformer model(long seed) {
-        ModelConfig cfg = ModelConfig.tiny().dense();
+        return model(ModelConfig.tiny().dense(), seed);
+    }
+
+    /// The same for any config.
+    static Transformer model(ModelConfig cfg, long seed) {
         Transformer m = new Transformer(cfg, seed);
         Rng r = new Rng(seed + 100);
         for (Param p : m.params()) {
@@ -39,7 +43,16 @@ class TransformerTest {
     /// a missing term or a wrong sign in any backward is far outside it.
     @Test
     void backwardMatchesFiniteDifferencesForEveryParameter() {
-        Transformer m = model(3);
+        checkGradients(model(3));
+    }
+
+    /// The same with Multi-head Latent Attention (and a dense MLP).
+    @Test
+    void mlaModelBackwardMatchesFiniteDifferences() {
+        checkGradients(model(ModelConfig.tiny().withTypes("mla", "dense"), 13));
+    }
+
+    static void checkGradients(Transformer m) {
         int b = 2, t = 6, v = m.config.vocabSize();
         Rng r = new Rng(5);
         int[] tok = new int[b * t], tgt = new int[b * t];
@@ -86,7 +99,24 @@ class TransformerTest {
     /// whole sequence again — to the bit, because every sum runs in the same order either way.
     @Test
     void cachedDecodingEqualsFullRecompute() {
-        Transformer m = model(7);
+        cachedEqualsFull(model(7), 0f);
+    }
+
+    /// MLA: decoding in the naive form repeats the training forward's sums exactly; the absorbed
+    /// form reassociates `q·(W^UK c)` as `(W^UKᵀ q)·c`, which changes rounding only: within 1e-4
+    /// of the logits' scale (the float rounding of a few hundred terms per score, through two layers).
+    @Test
+    void mlaCachedDecodingEqualsFullRecomputeInBothForms() {
+        ModelConfig cfg = ModelConfig.tiny().withTypes("mla", "dense");
+        cachedEqualsFull(model(cfg, 7).decodeWith(dev.tinyseek.attention.MultiHeadLatentAttention.Form.NAIVE), 0f);
+        cachedEqualsFull(model(cfg, 7).decodeWith(dev.tinyseek.attention.MultiHeadLatentAttention.Form.ABSORBED), 1e-4f);
+        Transformer m = model(cfg, 7);
+        assertThat(m.newDecodeState(8).floatsPerToken()).isEqualTo(2 * (16 + 8));          // absorbed: R + Dr per layer
+        assertThat(m.decodeWith(dev.tinyseek.attention.MultiHeadLatentAttention.Form.NAIVE).newDecodeState(8).floatsPerToken())
+                .isEqualTo(2 * 4 * (24 + 16));                                                // naive: H·(Dqk + Dv) per layer
+    }
+
+    static void cachedEqualsFull(Transformer m, float relTol) {
         Rng r = new Rng(11);
         int v = m.config.vocabSize();
         int[] seq = new int[20];
@@ -96,10 +126,24 @@ class TransformerTest {
         float[] full = m.forward(seq, 1, seq.length).logits();
         Transformer.DecodeState st = m.newDecodeState(seq.length);
         float[] prefill = m.decode(st, Arrays.copyOf(seq, 5)); // a prompt of 5, then one at a time
-        assertThat(prefill).containsExactly(Arrays.copyOf(full, 5 * v));
+        float scale = 0f;
+        for (float f : full) {
+            scale = Math.max(scale, Math.abs(f));
+        }
+        float tol = relTol * scale;
+        if (relTol == 0f) {
+            assertThat(prefill).containsExactly(Arrays.copyOf(full, 5 * v));
+        } else {
+            assertThat(prefill).containsExactly(Arrays.copyOf(full, 5 * v), org.assertj.core.api.Assertions.within(tol));
+        }
         for (int i = 5; i < seq.length; i++) {
             float[] step = m.decode(st, new int[] {seq[i]});
-            assertThat(step).as("position %d", i).containsExactly(Arrays.copyOfRange(full, i * v, (i + 1) * v));
+            float[] want = Arrays.copyOfRange(full, i * v, (i + 1) * v);
+            if (relTol == 0f) {
+                assertThat(step).as("position %d", i).containsExactly(want);
+            } else {
+                assertThat(step).as("position %d", i).containsExactly(want, org.assertj.core.api.Assertions.within(tol));
+            }
         }
         assertThat(st.length()).isEqualTo(seq.length);
     }
@@ -153,6 +197,6 @@ class TransformerTest {
         assertThatThrownBy(() -> m.forward(new int[] {1, 2, 3}, 2, 2)).hasMessageContaining("do not make B = 2");
         assertThatThrownBy(() -> m.forward(new int[] {1, 999}, 1, 2)).hasMessageContaining("token 999");
         assertThatThrownBy(() -> m.forward(new int[300], 1, 300)).hasMessageContaining("max_position_embeddings");
-        assertThatThrownBy(() -> new Transformer(ModelConfig.tiny(), 1)).hasMessageContaining("mla");
+        assertThatThrownBy(() -> new Transformer(ModelConfig.tiny(), 1)).hasMessageContaining("moe");
     }
 }
