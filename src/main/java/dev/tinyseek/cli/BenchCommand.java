@@ -36,7 +36,8 @@ final class BenchCommand implements Main.Command {
         return new Args("bench", "Measures the default Java path: GEMM at 512^3 and at the model's shapes, training and\n"
                 + "decoding throughput, and model-FLOPs utilisation. --json prints one JSON object instead.")
                 .option("preset", "NAME", "small", "model: tiny | small")
-                .option("arch", "NAME", "dense", "dense (standard attention + dense MLP)")
+                .option("arch", "NAME", "dense", "dense | mla | deepseek (see 'tinyseek train --help')")
+                .flag("no-long-context", "skip the MLA cache and long-context decoding figures")
                 .option("batch", "N", "8", "training sequences per step")
                 .option("seq-len", "N", "0", "training tokens per sequence (0 = 64 for tiny, 128 for small)")
                 .option("seconds", "X", "3", "target seconds per measurement")
@@ -52,8 +53,8 @@ final class BenchCommand implements Main.Command {
             return 0;
         }
         String preset = a.choice("preset", "tiny", "small");
-        a.choice("arch", "dense");
-        ModelConfig cfg = ModelConfig.preset(preset).dense();
+        String arch = a.choice("arch", Architectures.NAMES);
+        ModelConfig cfg = Architectures.config(preset, arch);
         int batch = a.integer("batch", 1, 4096);
         int seqLen = a.integer("seq-len", 0, cfg.maxPositionEmbeddings());
         if (seqLen == 0) {
@@ -68,7 +69,7 @@ final class BenchCommand implements Main.Command {
         r.put("backend", Backends.gemm().name());
         r.put("threads", Parallel.threads());
         r.put("preset", preset);
-        r.put("arch", "dense");
+        r.put("arch", arch);
 
         // 1. GEMM at 512³ against the naive loops
         double naive = gflops(new NaiveGemm(), 512, 512, 512, Math.min(seconds, 2));
@@ -114,10 +115,69 @@ final class BenchCommand implements Main.Command {
         r.put("decode_prompt", prompt);
         r.put("decode_new_tokens", gen);
         log.printf("decoding (batch 1, %d-token prompt, %d new tokens): %.0f tokens/s%n", prompt, gen, decTps);
+        // 5. MLA: cache per token and decoding at long context, naive vs absorbed form
+        if (!a.isSet("no-long-context")) {
+            r.put("mla", mlaFigures(preset, log));
+        }
         if (json) {
             out.println(Json.write(r, false));
         }
         return 0;
+    }
+
+    /// KV-cache numbers per token per layer for standard attention, naive MLA and absorbed MLA at
+    /// the preset's width, and decoding tokens/s after 256, 1024 and 4096 cached tokens in both
+    /// MLA forms (the model: the preset with MLA and a dense MLP, context 4096 + 64).
+    static Map<String, Object> mlaFigures(String preset, PrintStream log) {
+        ModelConfig c = Architectures.config(preset, "mla").withMaxPositionEmbeddings(4096 + 64);
+        Transformer m = new Transformer(c, 1);
+        Map<String, Object> r = new LinkedHashMap<>();
+        int mha = c.numAttentionHeads() * (c.qkHeadDim() + c.vHeadDim());
+        int absorbed = c.kvLoraRank() + c.qkRopeHeadDim();
+        r.put("kv_floats_per_token_per_layer_mha", mha);
+        r.put("kv_floats_per_token_per_layer_mla_naive", mha);
+        r.put("kv_floats_per_token_per_layer_mla_absorbed", absorbed);
+        r.put("kv_cache_reduction_vs_mha", round(1 - (double) absorbed / mha));
+        log.printf("KV cache per token per layer (%s widths): MHA %d numbers, naive MLA %d, absorbed MLA %d (%.1f%% less than MHA)%n",
+                preset, mha, mha, absorbed, 100 * (1 - (double) absorbed / mha));
+        Rng rng = new Rng(9);
+        int steps = 16;
+        for (var form : dev.tinyseek.attention.MultiHeadLatentAttention.Form.values()) {
+            m.decodeWith(form);
+            Map<String, Object> byCtx = new LinkedHashMap<>();
+            for (int ctx : new int[] {256, 1024, 4096}) {
+                Transformer.DecodeState st = m.newDecodeState(ctx + steps + 1);
+                for (int done = 0; done < ctx; done += 256) { // prefill in chunks
+                    int[] chunk = new int[Math.min(256, ctx - done)];
+                    for (int i = 0; i < chunk.length; i++) {
+                        chunk[i] = rng.nextInt(c.vocabSize());
+                    }
+                    m.decode(st, chunk);
+                }
+                m.decode(st, new int[] {1}); // warm-up step
+                long t0 = System.nanoTime();
+                for (int i = 0; i < steps; i++) {
+                    m.decode(st, new int[] {rng.nextInt(c.vocabSize())});
+                }
+                double tps = steps / ((System.nanoTime() - t0) / 1e9);
+                byCtx.put(String.valueOf(ctx), round(tps));
+            }
+            String key = form.name().toLowerCase(java.util.Locale.ROOT);
+            r.put("decode_tokens_per_s_" + key, byCtx);
+            log.printf("decoding with %s MLA after 256 / 1024 / 4096 cached tokens: %s / %s / %s tokens/s%n", key,
+                    byCtx.get("256"), byCtx.get("1024"), byCtx.get("4096"));
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> naive = (Map<String, Object>) r.get("decode_tokens_per_s_naive");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> abs = (Map<String, Object>) r.get("decode_tokens_per_s_absorbed");
+        Map<String, Object> speedup = new LinkedHashMap<>();
+        for (String k : naive.keySet()) {
+            speedup.put(k, round((double) abs.get(k) / (double) naive.get(k)));
+        }
+        r.put("absorbed_speedup", speedup);
+        log.printf("absorbed over naive: %sx / %sx / %sx%n", speedup.get("256"), speedup.get("1024"), speedup.get("4096"));
+        return r;
     }
 
     /// Forward FLOPs per token: 2 per weight of every matrix product (not the embedding lookup),

@@ -49,7 +49,7 @@ final class TrainCommand implements Main.Command {
                 .option("digits", "N", "2", "digits per operand (addition)")
                 .flag("no-reverse", "write sums most-significant digit first (default: least-significant first)")
                 .option("preset", "NAME", "tiny", "model shape: tiny | small")
-                .option("arch", "NAME", "dense", "dense (standard attention + dense MLP)")
+                .option("arch", "NAME", "dense", "dense (standard attention + dense MLP) | mla (latent attention + dense MLP) | deepseek (MLA + MoE)")
                 .option("steps", "N", "1500", "optimizer steps")
                 .option("batch", "N", "64", "sequences per step")
                 .option("seq-len", "N", "auto", "tokens per sequence (auto: the length of one problem)")
@@ -108,11 +108,8 @@ final class TrainCommand implements Main.Command {
         a.choice("task", "addition");
         int digits = a.integer("digits", 1, 9);
         boolean reversed = !a.isSet("no-reverse");
-        String arch = a.choice("arch", "dense");
-        ModelConfig cfg = ModelConfig.preset(a.choice("preset", "tiny", "small"));
-        if (arch.equals("dense")) {
-            cfg = cfg.dense();
-        }
+        String arch = a.choice("arch", Architectures.NAMES);
+        ModelConfig cfg = Architectures.config(a.choice("preset", "tiny", "small"), arch);
         int steps = a.integer("steps", 1, 10_000_000);
         int batch = a.integer("batch", 1, 65536);
         double lr = a.number("lr", 1e-7, 1.0);
