@@ -62,6 +62,14 @@ final class InspectCommand implements Main.Command {
         long floats = st.floatsPerToken();
         out.printf("KV cache: %,d numbers per token over %d layers = %,d bytes per token in fp32, %,d in bf16%n",
                 floats, model.config.numHiddenLayers(), floats * 4, floats * 2);
+        var c = model.config;
+        if (c.attentionType().equals("mla")) {
+            long mha = (long) c.numAttentionHeads() * (c.qkHeadDim() + c.vHeadDim());
+            long absorbed = c.kvLoraRank() + c.qkRopeHeadDim();
+            out.printf("  per layer: absorbed MLA %d numbers (kv_lora_rank + qk_rope_head_dim), naive MLA %d, "
+                    + "multi-head attention of the same heads %d: %.1f%% less with the absorbed form%n",
+                    absorbed, mha, mha, 100.0 * (1 - (double) absorbed / mha));
+        }
         return 0;
     }
 }
