@@ -40,6 +40,10 @@ public final class CausalAttention {
         check("v", v, (long) b * tk * h * dv, false);
         float[] probs = new float[b * h * tq * tk];
         float[] out = new float[b * tq * h * dv];
+        if (tq <= DIRECT_ROWS) {
+            direct(probs, out, q, k, v, b, tq, h, dqk, dv, pos0, scale);
+            return new Saved(probs, out, b, tq, tk, h, dqk, dv, pos0, scale);
+        }
         Gemm gemm = Backends.gemm();
         Parallel.forRange(b * h, 1, (from, to) -> {
             float[] qh = new float[tq * dqk], kh = new float[tk * dqk], vh = new float[tk * dv];
@@ -68,6 +72,44 @@ public final class CausalAttention {
             }
         });
         return new Saved(probs, out, b, tq, tk, h, dqk, dv, pos0, scale);
+    }
+
+    /// Up to this many queries (decoding), the products run as plain loops over the cache in
+    /// place: gathering every head's keys into a GEMM operand would copy the whole cache per step.
+    static final int DIRECT_ROWS = 4;
+
+    /// The same arithmetic as the GEMM path, in the same order: each score sums over `d` from 0,
+    /// each output over `j` from 0 (a masked weight is exactly 0, so skipping it changes nothing).
+    private static void direct(float[] probs, float[] out, float[] q, float[] k, float[] v,
+                               int b, int tq, int h, int dqk, int dv, int pos0, float scale) {
+        int tk = pos0 + tq;
+        Parallel.forRange(b * h, 1, (from, to) -> {
+            for (int task = from; task < to; task++) {
+                int bi = task / h, hi = task % h;
+                for (int i = 0; i < tq; i++) {
+                    int qo = ((bi * tq + i) * h + hi) * dqk;
+                    int row = (task * tq + i) * tk;
+                    int seen = pos0 + i + 1;
+                    for (int j = 0; j < seen; j++) {
+                        int ko = ((bi * tk + j) * h + hi) * dqk;
+                        float sum = 0f;
+                        for (int d = 0; d < dqk; d++) {
+                            sum += q[qo + d] * k[ko + d];
+                        }
+                        probs[row + j] = sum * scale;
+                    }
+                    Softmax.row(probs, probs, row, seen);
+                    int oo = ((bi * tq + i) * h + hi) * dv; // out[oo + e] = Σ_j p_j v[j, e], j in order
+                    for (int j = 0; j < seen; j++) {
+                        float p = probs[row + j];
+                        int vo = ((bi * tk + j) * h + hi) * dv;
+                        for (int e = 0; e < dv; e++) {
+                            out[oo + e] += p * v[vo + e];
+                        }
+                    }
+                }
+            }
+        });
     }
 
     /// Backward: adds into `dq`, `dk`, `dv` (same layouts as the forward inputs).
