@@ -43,6 +43,12 @@ public final class LatentAttention {
         check("latent", latent, (long) b * tk * r, false);
         check("k_pe", kPe, (long) b * tk * dr, false);
         float[] oLat = new float[b * rows * r];
+        if (tq <= CausalAttention.DIRECT_ROWS) {
+            for (int bi = 0; bi < b; bi++) {
+                direct(oLat, qLat, qPe, latent, kPe, bi, tq, h, r, dr, pos0, scale);
+            }
+            return oLat;
+        }
         float[] p = new float[rows * tk]; // [Tq·H, Tk] scores, then probabilities
         Gemm gemm = Backends.gemm();
         for (int bi = 0; bi < b; bi++) {
@@ -65,6 +71,54 @@ public final class LatentAttention {
             gemm.gemm(false, false, rows, r, tk, p, 0, latent, bi * tk * r, oLat, bi * rows * r, false);
         }
         return oLat;
+    }
+
+    /// Decoding (a few queries): the same sums as the GEMM path, in the same order, reading the
+    /// cache in place — each cached row `c_j` is loaded once and scored against every head.
+    private static void direct(float[] oLat, float[] qLat, float[] qPe, float[] latent, float[] kPe,
+                               int bi, int tq, int h, int r, int dr, int pos0, float scale) {
+        int tk = pos0 + tq, rows = tq * h;
+        float[] p = new float[rows * tk];
+        // 1. scores, parallel over cached rows j: s[row, j] = q_lat[row]·c_j + q_pe[row]·k_pe_j
+        Parallel.forRange(tk, 64, (from, to) -> {
+            for (int j = from; j < to; j++) {
+                int co = (bi * tk + j) * r, ko = (bi * tk + j) * dr;
+                for (int row = 0; row < rows; row++) {
+                    int qo = (bi * rows + row) * r, po = (bi * rows + row) * dr;
+                    float sum = 0f;
+                    for (int x = 0; x < r; x++) {
+                        sum += qLat[qo + x] * latent[co + x];
+                    }
+                    float pe = 0f;
+                    for (int x = 0; x < dr; x++) {
+                        pe += qPe[po + x] * kPe[ko + x];
+                    }
+                    p[row * tk + j] = sum + pe;
+                }
+            }
+        });
+        // 2. scale and causal softmax; 3. o_lat[row] = Σ_j p[row, j] c_j, j in order
+        Parallel.forRange(rows, 1, (from, to) -> {
+            float[] acc = new float[r];
+            float[] c = new float[r];
+            for (int row = from; row < to; row++) {
+                int off = row * tk;
+                int seen = pos0 + row / h + 1;
+                for (int j = 0; j < seen; j++) {
+                    p[off + j] *= scale;
+                }
+                Softmax.row(p, p, off, seen);
+                Arrays.fill(acc, 0f);
+                for (int j = 0; j < seen; j++) {
+                    float w = p[off + j];
+                    System.arraycopy(latent, (bi * tk + j) * r, c, 0, r);
+                    for (int x = 0; x < r; x++) {
+                        acc[x] += w * c[x];
+                    }
+                }
+                System.arraycopy(acc, 0, oLat, (bi * rows + row) * r, r);
+            }
+        });
     }
 
     private static void check(String name, float[] x, long need, boolean exact) {

@@ -141,12 +141,12 @@ final class BenchCommand implements Main.Command {
         log.printf("KV cache per token per layer (%s widths): MHA %d numbers, naive MLA %d, absorbed MLA %d (%.1f%% less than MHA)%n",
                 preset, mha, mha, absorbed, 100 * (1 - (double) absorbed / mha));
         Rng rng = new Rng(9);
-        int steps = 16;
+        int steps = 24;
         for (var form : dev.tinyseek.attention.MultiHeadLatentAttention.Form.values()) {
             m.decodeWith(form);
             Map<String, Object> byCtx = new LinkedHashMap<>();
             for (int ctx : new int[] {256, 1024, 4096}) {
-                Transformer.DecodeState st = m.newDecodeState(ctx + steps + 1);
+                Transformer.DecodeState st = m.newDecodeState(ctx + steps + 8);
                 for (int done = 0; done < ctx; done += 256) { // prefill in chunks
                     int[] chunk = new int[Math.min(256, ctx - done)];
                     for (int i = 0; i < chunk.length; i++) {
@@ -154,7 +154,9 @@ final class BenchCommand implements Main.Command {
                     }
                     m.decode(st, chunk);
                 }
-                m.decode(st, new int[] {1}); // warm-up step
+                for (int i = 0; i < 8; i++) { // warm-up: the one-token path compiles after the prefill's
+                    m.decode(st, new int[] {rng.nextInt(c.vocabSize())});
+                }
                 long t0 = System.nanoTime();
                 for (int i = 0; i < steps; i++) {
                     m.decode(st, new int[] {rng.nextInt(c.vocabSize())});
