@@ -80,6 +80,11 @@ public final class Block {
         return p;
     }
 
+    /// Parameters saved with the model but not trained by the optimizer (the MoE router bias).
+    public List<Param> buffers() {
+        return ffn.buffers();
+    }
+
     private float[] add(float[] a, float[] b) {
         float[] y = new float[a.length];
         for (int i = 0; i < y.length; i++) {

@@ -33,7 +33,7 @@ public final class Checkpoint {
     public static void save(Transformer model, Path dir, Dtype dtype, Map<String, String> metadata) throws IOException {
         Files.createDirectories(dir);
         Map<String, TensorData> tensors = new LinkedHashMap<>();
-        for (Param p : model.params()) {
+        for (Param p : model.paramsByName().values()) { // parameters and buffers
             tensors.put(p.name, TensorData.of(p.data.clone(), p.shape));
         }
         Safetensors.write(dir.resolve(WEIGHTS), tensors, metadata == null ? Map.of() : metadata, dtype);

@@ -4,6 +4,7 @@ import dev.tinyseek.attention.Attention;
 import dev.tinyseek.attention.KvCache;
 import dev.tinyseek.attention.MultiHeadAttention;
 import dev.tinyseek.attention.MultiHeadLatentAttention;
+import dev.tinyseek.moe.MoeLayer;
 import dev.tinyseek.nn.EmbeddingLayer;
 import dev.tinyseek.nn.FeedForward;
 import dev.tinyseek.nn.Linear;
@@ -35,6 +36,7 @@ public final class Transformer {
     public final RmsNormLayer norm;
     public final Linear lmHead;
     private final List<Param> params;
+    private final List<Param> buffers;
     private MultiHeadLatentAttention.Form decodeForm = MultiHeadLatentAttention.Form.ABSORBED;
 
     /// What backward needs.
@@ -70,6 +72,11 @@ public final class Transformer {
         p.add(norm.weight);
         p.add(lmHead.weight);
         this.params = Collections.unmodifiableList(p);
+        List<Param> buf = new ArrayList<>();
+        for (Block blk : layers) {
+            buf.addAll(blk.buffers());
+        }
+        this.buffers = Collections.unmodifiableList(buf);
     }
 
     private Attention attention(String prefix, Rope rope, Rng rng) {
@@ -88,8 +95,9 @@ public final class Transformer {
         if (k.isDenseLayer(layer)) {
             return new SwiGluMlp(prefix, k.hiddenSize(), k.intermediateSize(), rng, k.initializerRange());
         }
-        throw new UnsupportedOperationException("ffn_type \"moe\" is not implemented in this build yet; "
-                + "use the dense baseline (ffn_type \"dense\", e.g. ModelConfig.tiny().dense())");
+        return new MoeLayer(prefix, k.hiddenSize(), k.nRoutedExperts(), k.nSharedExperts(), k.moeIntermediateSize(),
+                k.numExpertsPerTok(), k.nGroup(), k.topkGroup(), k.scoringFunc(), k.normTopkProb(), k.routedScalingFactor(),
+                true, rng, k.initializerRange());
     }
 
     /// The MLA form that decoding uses: `ABSORBED` (the default) caches `kv_lora_rank +
@@ -109,16 +117,57 @@ public final class Transformer {
         return params;
     }
 
-    /// Parameters by HF name.
+    /// Tensors saved with the model that the optimizer does not train: the MoE routers'
+    /// `e_score_correction_bias` (moved by auxiliary-loss-free balancing instead).
+    public List<Param> buffers() {
+        return buffers;
+    }
+
+    /// Parameters and buffers by HF name: everything a checkpoint holds.
     public Map<String, Param> paramsByName() {
         Map<String, Param> m = new LinkedHashMap<>();
         for (Param p : params) {
             m.put(p.name, p);
         }
+        for (Param p : buffers) {
+            m.put(p.name, p);
+        }
         return m;
     }
 
-    /// Total number of parameters.
+    /// The MoE layers, in order (empty for a dense model).
+    public List<MoeLayer> moeLayers() {
+        List<MoeLayer> out = new ArrayList<>();
+        for (Block blk : layers) {
+            if (blk.ffn instanceof MoeLayer m) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    /// Parameters a token uses: all of them, less the routed experts it is not sent to
+    /// (`n_routed_experts − num_experts_per_tok` experts in every MoE layer).
+    public long activatedParameterCount() {
+        long n = parameterCount();
+        for (MoeLayer m : moeLayers()) {
+            long perExpert = 0;
+            for (Param p : m.experts.get(0).params()) {
+                perExpert += p.size();
+            }
+            n -= perExpert * (m.gate.experts - m.gate.topK);
+        }
+        return n;
+    }
+
+    /// Sets the weight `α` of the sequence-wise balance loss in every MoE layer (0 = off).
+    public void setBalanceLossAlpha(double alpha) {
+        for (MoeLayer m : moeLayers()) {
+            m.setBalanceLossAlpha(alpha);
+        }
+    }
+
+    /// Total number of trainable parameters (the router biases are buffers, not counted).
     public long parameterCount() {
         long n = 0;
         for (Param p : params) {

@@ -26,4 +26,10 @@ public interface FeedForward {
     float[] backward(Saved saved, float[] dy);
 
     List<Param> params();
+
+    /// Saved with the model but not trained by the optimizer (e.g. the MoE router's
+    /// `e_score_correction_bias`, moved by its own balancing rule). None by default.
+    default List<Param> buffers() {
+        return List.of();
+    }
 }

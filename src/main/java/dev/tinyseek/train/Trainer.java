@@ -1,6 +1,7 @@
 package dev.tinyseek.train;
 
 import dev.tinyseek.model.Transformer;
+import dev.tinyseek.moe.MoeLayer;
 import dev.tinyseek.nn.Param;
 import dev.tinyseek.tensor.CrossEntropy;
 
@@ -41,8 +42,10 @@ public final class Trainer {
         Map<String, Double> evaluate(Transformer model);
     }
 
-    /// One logged step.
-    public record Step(int step, double loss, double gradNorm, double lr, double tokensPerSecond) {
+    /// One logged step: the cross-entropy loss, and for a MoE model the tokens each expert of
+    /// each MoE layer received (`expertLoads[layer][expert]`) and the balance loss (0 when off).
+    public record Step(int step, double loss, double gradNorm, double lr, double tokensPerSecond,
+                       int[][] expertLoads, double balanceLoss) {
     }
 
     /// What a run produced: every step's loss and the evaluations.
@@ -60,6 +63,17 @@ public final class Trainer {
     }
 
     private final PrintStream progress; // null: silent
+    private float biasUpdateSpeed = 0.001f; // γ of auxiliary-loss-free balancing (DeepSeek-V3: 0.001)
+
+    /// Sets `γ`, the speed of the MoE routers' bias updates (0 turns auxiliary-loss-free
+    /// balancing off). Returns this trainer.
+    public Trainer biasUpdateSpeed(double gamma) {
+        if (!(gamma >= 0)) {
+            throw new IllegalArgumentException("bias update speed gamma = " + gamma + " must be >= 0");
+        }
+        this.biasUpdateSpeed = (float) gamma;
+        return this;
+    }
 
     /// A trainer that prints progress to `progress` (null for none).
     public Trainer(PrintStream progress) {
@@ -116,6 +130,19 @@ public final class Trainer {
             double lr = schedule.at(s);
             optimizer.step(lr);
             checkFinite(params, s, false);
+            // 3b. auxiliary-loss-free balancing: each MoE router's bias moves toward balance
+            List<int[]> loads = new ArrayList<>();
+            double balance = 0;
+            for (int li = 0; li < model.layers.size(); li++) {
+                if (fwd.blocks().get(li).ffn() instanceof MoeLayer.Saved ms) {
+                    MoeLayer moe = (MoeLayer) model.layers.get(li).ffn;
+                    loads.add(ms.loads());
+                    balance += ms.balanceLoss();
+                    if (biasUpdateSpeed > 0 && moe.gate.bias != null) {
+                        moe.updateBias(ms.loads(), biasUpdateSpeed);
+                    }
+                }
+            }
             tokens += n;
             if (listener != null) {
                 try {
@@ -125,7 +152,7 @@ public final class Trainer {
                 }
             }
             double secs = (System.nanoTime() - t0) / 1e9;
-            steps.add(new Step(s, ce.loss(), norm, lr, n / secs));
+            steps.add(new Step(s, ce.loss(), norm, lr, n / secs, loads.toArray(int[][]::new), balance));
             // 4. evaluation and progress
             boolean last = s == toStep - 1;
             if (eval != null && (last || (o.evalEvery() > 0 && (s + 1) % o.evalEvery() == 0))) {

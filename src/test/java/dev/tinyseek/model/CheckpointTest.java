@@ -105,4 +105,25 @@ class CheckpointTest {
             }
         }
     }
+
+    /// The full DeepSeek-V3 shape: MLA and MoE tensors under their HF names, and the router bias
+    /// (a buffer the optimizer never sees) saved and restored with the weights.
+    @Test
+    void deepseekModelRoundTripsWithItsRouterBias(@TempDir Path dir) throws Exception {
+        Transformer m = TransformerTest.model(ModelConfig.tiny(), 31);
+        var bias = m.paramsByName().get("model.layers.1.mlp.gate.e_score_correction_bias");
+        assertThat(bias).isNotNull();
+        assertThat(m.params()).doesNotContain(bias);
+        for (int i = 0; i < bias.data.length; i++) {
+            bias.data[i] = 0.01f * i - 0.03f;
+        }
+        Checkpoint.save(m, dir, Dtype.F32, Map.of());
+        Transformer back = Checkpoint.load(dir);
+        assertThat(back.paramsByName().get("model.layers.1.mlp.gate.e_score_correction_bias").data).containsExactly(bias.data);
+        assertThat(back.paramsByName()).containsKeys("model.layers.0.self_attn.kv_a_proj_with_mqa.weight",
+                "model.layers.1.self_attn.q_b_proj.weight", "model.layers.1.mlp.experts.7.up_proj.weight",
+                "model.layers.1.mlp.shared_experts.down_proj.weight", "model.layers.0.mlp.gate_proj.weight");
+        int[] seq = {3, 1, 4, 1, 5, 9, 2, 6};
+        assertThat(back.forward(seq, 1, seq.length).logits()).containsExactly(m.forward(seq, 1, seq.length).logits());
+    }
 }
