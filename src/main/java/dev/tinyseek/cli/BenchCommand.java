@@ -36,7 +36,7 @@ final class BenchCommand implements Main.Command {
         return new Args("bench", "Measures the default Java path: GEMM at 512^3 and at the model's shapes, training and\n"
                 + "decoding throughput, and model-FLOPs utilisation. --json prints one JSON object instead.")
                 .option("preset", "NAME", "small", "model: tiny | small")
-                .option("arch", "NAME", "dense", "dense | mla | deepseek (see 'tinyseek train --help')")
+                .option("arch", "NAME", "deepseek", "deepseek | mla | dense (see 'tinyseek train --help')")
                 .flag("no-long-context", "skip the MLA cache and long-context decoding figures")
                 .option("batch", "N", "8", "training sequences per step")
                 .option("seq-len", "N", "0", "training tokens per sequence (0 = 64 for tiny, 128 for small)")
@@ -115,7 +115,10 @@ final class BenchCommand implements Main.Command {
         r.put("decode_prompt", prompt);
         r.put("decode_new_tokens", gen);
         log.printf("decoding (batch 1, %d-token prompt, %d new tokens): %.0f tokens/s%n", prompt, gen, decTps);
-        // 5. MLA: cache per token and decoding at long context, naive vs absorbed form
+        // 5. MoE: layer time at fixed k as the number of routed experts grows
+        r.put("moe_layer_ms_by_experts", moeScaling(preset, seconds, log));
+
+        // 6. MLA: cache per token and decoding at long context, naive vs absorbed form
         if (!a.isSet("no-long-context")) {
             r.put("mla", mlaFigures(preset, log));
         }
@@ -123,6 +126,31 @@ final class BenchCommand implements Main.Command {
             out.println(Json.write(r, false));
         }
         return 0;
+    }
+
+    /// Forward + backward time of one MoE layer (the preset's widths, N = 1024 tokens, K fixed)
+    /// with 8, 16, 32 and 64 routed experts: each token still runs K experts, so the time should
+    /// stay nearly flat (the router's cost grows with E, but it is one small matmul).
+    static Map<String, Object> moeScaling(String preset, double seconds, PrintStream log) {
+        ModelConfig c = ModelConfig.preset(preset);
+        int n = 1024;
+        Map<String, Object> r = new LinkedHashMap<>();
+        float[] x = new float[n * c.hiddenSize()], dy = new float[n * c.hiddenSize()];
+        new Rng(4).fillNormal(x, 1);
+        new Rng(5).fillNormal(dy, 1);
+        StringBuilder line = new StringBuilder();
+        for (int e : new int[] {8, 16, 32, 64}) {
+            dev.tinyseek.moe.MoeLayer m = new dev.tinyseek.moe.MoeLayer("bench", c.hiddenSize(), e, c.nSharedExperts(),
+                    c.moeIntermediateSize(), c.numExpertsPerTok(), 1, 1, "sigmoid", true, c.routedScalingFactor(), true,
+                    new Rng(e), 0.02);
+            double perSecond = rate(() -> m.backward(m.forward(x, 1, n), dy), 1, Math.max(0.5, seconds / 4));
+            double ms = 1000 / perSecond;
+            r.put(String.valueOf(e), round(ms));
+            line.append(line.isEmpty() ? "" : ", ").append(String.format("%d experts %.1f ms", e, ms));
+        }
+        log.printf("MoE layer forward+backward, %d tokens, top-%d (+%d shared): %s%n", n, c.numExpertsPerTok(),
+                c.nSharedExperts(), line);
+        return r;
     }
 
     /// KV-cache numbers per token per layer for standard attention, naive MLA and absorbed MLA at

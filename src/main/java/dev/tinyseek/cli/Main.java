@@ -22,6 +22,7 @@ public final class Main {
         COMMANDS.put("train", new TrainCommand());
         COMMANDS.put("generate", new GenerateCommand());
         COMMANDS.put("inspect", new InspectCommand());
+        COMMANDS.put("balance-ablation", new BalanceAblationCommand());
         COMMANDS.put("bench", new BenchCommand());
     }
 
@@ -77,8 +78,8 @@ public final class Main {
 
     static String usage() {
         StringBuilder sb = new StringBuilder("usage: tinyseek <command> [options]   (tinyseek <command> --help for details)\n\ncommands:\n");
-        COMMANDS.forEach((name, c) -> sb.append(String.format("  %-10s %s%n", name, c.summary())));
-        sb.append(String.format("  %-10s %s%n", "test", "run the test suite (./tinyseek launcher only)"));
+        COMMANDS.forEach((name, c) -> sb.append(String.format("  %-17s %s%n", name, c.summary())));
+        sb.append(String.format("  %-17s %s%n", "test", "run the test suite (./tinyseek launcher only)"));
         sb.append("\nglobal: --debug prints stack traces; --version\n");
         return sb.toString();
     }

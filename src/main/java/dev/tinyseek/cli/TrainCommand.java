@@ -49,7 +49,9 @@ final class TrainCommand implements Main.Command {
                 .option("digits", "N", "2", "digits per operand (addition)")
                 .flag("no-reverse", "write sums most-significant digit first (default: least-significant first)")
                 .option("preset", "NAME", "tiny", "model shape: tiny | small")
-                .option("arch", "NAME", "dense", "dense (standard attention + dense MLP) | mla (latent attention + dense MLP) | deepseek (MLA + MoE)")
+                .option("arch", "NAME", "deepseek", "deepseek (MLA + MoE) | mla (latent attention + dense MLP) | dense (standard attention + dense MLP)")
+                .option("bias-gamma", "X", "0.001", "MoE: speed of the auxiliary-loss-free bias updates (0 = off)")
+                .option("aux-alpha", "X", "0.0001", "MoE: weight of the sequence-wise balance loss (0 = off)")
                 .option("steps", "N", "1500", "optimizer steps")
                 .option("batch", "N", "64", "sequences per step")
                 .option("seq-len", "N", "auto", "tokens per sequence (auto: the length of one problem)")
@@ -120,6 +122,8 @@ final class TrainCommand implements Main.Command {
         int evalEvery = a.integer("eval-every", 0, 10_000_000);
         int evalProblems = a.integer("eval-problems", 1, 1_000_000);
         int saveEvery = a.integer("save-every", 0, 10_000_000);
+        double gamma = a.number("bias-gamma", 0, 1);
+        double alpha = a.number("aux-alpha", 0, 10);
         int stopAt = a.integer("stop-at", 0, steps);
         int until = stopAt == 0 ? steps : stopAt;
         Parallel.setThreads(a.integer("threads", 1, 1024));
@@ -162,7 +166,8 @@ final class TrainCommand implements Main.Command {
                 a.string("preset"), arch, model.parameterCount(), digits, reversed ? " (sum written least-significant digit first)" : "",
                 steps, batch, seqLen);
         Trainer.Options o = new Trainer.Options(steps, lr, lr / 10, warmup, wd, clip, evalEvery);
-        Trainer trainer = new Trainer(a.isSet("quiet") ? null : out);
+        Trainer trainer = new Trainer(a.isSet("quiet") ? null : out).biasUpdateSpeed(gamma);
+        model.setBalanceLossAlpha(alpha);
         Transformer m0 = model;
         Trainer.StepListener saver = step -> {
             if (saveEvery > 0 && step % saveEvery == 0 && step < until) {
@@ -175,7 +180,16 @@ final class TrainCommand implements Main.Command {
         out.printf("trained in %.1f s (%.1fk tokens/s); final loss %.4f; held-out exact match %.1f%% (%d problems)%n",
                 h.seconds(), h.tokens() / h.seconds() / 1000, h.lastLoss(), 100 * acc, heldOut.size());
 
+        if (!model.moeLayers().isEmpty()) {
+            out.println("expert load (tokens per expert / mean - 1, the maximum; averaged over the last tenth of the steps): "
+                    + ExpertLoads.summary(h));
+        }
         if (a.has("plots")) {
+            if (!model.moeLayers().isEmpty()) {
+                Path heat = Path.of(a.string("plots")).resolve("expert_load.png");
+                Plot.heatmap(heat, "tokens per expert, last MoE layer, by step", "expert", "step", ExpertLoads.byStep(h, -1, 200));
+                out.println("wrote " + heat);
+            }
             Path png = Path.of(a.string("plots")).resolve("loss.png");
             double[] xs = h.steps().stream().mapToDouble(st -> st.step() + 1).toArray();
             double[] ys = h.steps().stream().mapToDouble(Trainer.Step::loss).toArray();

@@ -24,7 +24,7 @@ class MainTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"train", "generate", "bench", "inspect"})
+    @ValueSource(strings = {"train", "generate", "bench", "inspect", "balance-ablation"})
     void everySubcommandHasHelp(String cmd) {
         Result r = run(cmd, "--help");
         assertThat(r.code).isZero();
@@ -107,5 +107,25 @@ class MainTest {
         Result bad = run("inspect", dir.toString());
         assertThat(bad.code).isEqualTo(1);
         assertThat(bad.err.strip()).contains("model.safetensors").doesNotContain("\n").doesNotContain("at dev.");
+    }
+
+    @Test
+    void balanceAblationPrintsOneRowPerArm(@TempDir Path dir) {
+        Result r = run("balance-ablation", "--steps", "6", "--batch", "4", "--digits", "1", "--eval-problems", "3",
+                "--plots", dir.toString());
+        assertThat(r.code).as(r.err).isZero();
+        assertThat(r.out).contains("| no balancing |").contains("| auxiliary loss only (alpha 0.01) |")
+                .contains("| auxiliary-loss-free bias (gamma 0.001) |");
+        assertThat(dir.resolve("balance.png")).exists();
+    }
+
+    @Test
+    void trainingTheDeepseekModelReportsExpertLoadAndPlotsIt(@TempDir Path dir) {
+        Result r = run("train", "--digits", "1", "--steps", "8", "--batch", "4", "--eval-problems", "3", "--quiet",
+                "--out", dir.resolve("m").toString(), "--plots", dir.toString());
+        assertThat(r.code).as(r.err).isZero();
+        assertThat(r.out).contains("deepseek").contains("expert load").contains("MoE layer 0");
+        assertThat(dir.resolve("expert_load.png")).exists();
+        assertThat(dir.resolve("loss.png")).exists();
     }
 }
