@@ -30,11 +30,12 @@ final class ExpertLoads {
         return v;
     }
 
-    static String summary(Trainer.History h) {
+    /// `layers[i]`: the model layer number of the i-th MoE layer.
+    static String summary(Trainer.History h, int[] layers) {
         double[] v = lastTenthViolation(h);
         List<String> parts = new ArrayList<>();
         for (int l = 0; l < v.length; l++) {
-            parts.add(String.format("MoE layer %d: %.3f", l, v[l]));
+            parts.add(String.format("layer %d: %.3f", layers[l], v[l]));
         }
         return String.join(", ", parts);
     }

@@ -182,7 +182,8 @@ final class TrainCommand implements Main.Command {
 
         if (!model.moeLayers().isEmpty()) {
             out.println("expert load (tokens per expert / mean - 1, the maximum; averaged over the last tenth of the steps): "
-                    + ExpertLoads.summary(h));
+                    + ExpertLoads.summary(h, java.util.stream.IntStream.range(0, model.layers.size())
+                    .filter(i -> model.layers.get(i).ffn instanceof dev.tinyseek.moe.MoeLayer).toArray()));
         }
         if (a.has("plots")) {
             if (!model.moeLayers().isEmpty()) {
