@@ -77,6 +77,14 @@ public final class ConfigJson {
         JsonObject ours = j.has("tinyseek") ? j.getObject("tinyseek") : null;
         Object q = j.get("q_lora_rank");
         int qRank = q == null ? 0 : j.getInt("q_lora_rank");
+        if (j.has("moe_layer_freq") && j.getInt("moe_layer_freq") != 1) {
+            throw new IllegalArgumentException(where + ": moe_layer_freq = " + j.get("moe_layer_freq")
+                    + " is not supported; expected 1 (every layer after first_k_dense_replace is MoE, as in DeepSeek-V3)");
+        }
+        if (j.has("tie_word_embeddings") && j.getBoolean("tie_word_embeddings")) {
+            throw new IllegalArgumentException(where + ": tie_word_embeddings = true is not supported; DeepSeek-V3 has a "
+                    + "separate lm_head (expected false)");
+        }
         Yarn yarn = null;
         JsonObject rs = j.optObject("rope_scaling");
         if (rs != null) {

@@ -97,7 +97,7 @@ public final class Transformer {
         }
         return new MoeLayer(prefix, k.hiddenSize(), k.nRoutedExperts(), k.nSharedExperts(), k.moeIntermediateSize(),
                 k.numExpertsPerTok(), k.nGroup(), k.topkGroup(), k.scoringFunc(), k.normTopkProb(), k.routedScalingFactor(),
-                true, rng, k.initializerRange());
+                k.scoringFunc().equals("sigmoid"), rng, k.initializerRange()); // the bias of V3's noaux_tc routing
     }
 
     /// The MLA form that decoding uses: `ABSORBED` (the default) caches `kv_lora_rank +
