@@ -87,7 +87,8 @@ final class Args {
                 positionals.add(a);
             }
         }
-        if (positionals.size() > positionalHelp.size()) {
+        boolean variadic = !positionalHelp.isEmpty() && positionalHelp.get(positionalHelp.size() - 1)[0].endsWith("...");
+        if (!variadic && positionals.size() > positionalHelp.size()) {
             throw new UsageException("unexpected argument '" + positionals.get(positionalHelp.size()) + "' for '" + command
                     + "'; see 'tinyseek " + command + " --help'");
         }
@@ -164,6 +165,11 @@ final class Args {
             throw new UsageException("missing " + name + "; see 'tinyseek " + command + " --help'");
         }
         return positionals.get(i);
+    }
+
+    /// Every positional argument given (for a last positional named `NAME...`, which takes many).
+    List<String> positionals() {
+        return List.copyOf(positionals);
     }
 
     boolean has(String name) {

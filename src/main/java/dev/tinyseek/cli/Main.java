@@ -23,6 +23,7 @@ public final class Main {
         COMMANDS.put("generate", new GenerateCommand());
         COMMANDS.put("inspect", new InspectCommand());
         COMMANDS.put("balance-ablation", new BalanceAblationCommand());
+        COMMANDS.put("notebook", new NotebookCommand());
         COMMANDS.put("bench", new BenchCommand());
     }
 
