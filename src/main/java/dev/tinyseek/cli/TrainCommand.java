@@ -52,7 +52,7 @@ final class TrainCommand implements Main.Command {
                 .option("arch", "NAME", "deepseek", "deepseek (MLA + MoE) | mla (latent attention + dense MLP) | dense (standard attention + dense MLP)")
                 .option("bias-gamma", "X", "0.001", "MoE: speed of the auxiliary-loss-free bias updates (0 = off)")
                 .option("aux-alpha", "X", "0.0001", "MoE: weight of the sequence-wise balance loss (0 = off)")
-                .option("steps", "N", "1500", "optimizer steps")
+                .option("steps", "N", "2000", "optimizer steps")
                 .option("batch", "N", "64", "sequences per step")
                 .option("seq-len", "N", "auto", "tokens per sequence (auto: the length of one problem)")
                 .option("lr", "X", "3e-3", "peak learning rate (warmup then cosine decay to a tenth)")
