@@ -79,21 +79,52 @@ public final class LatentAttention {
                                int bi, int tq, int h, int r, int dr, int pos0, float scale) {
         int tk = pos0 + tq, rows = tq * h;
         float[] p = new float[rows * tk];
-        // 1. scores, parallel over cached rows j: s[row, j] = q_lat[row]·c_j + q_pe[row]·k_pe_j
-        Parallel.forRange(tk, 64, (from, to) -> {
-            for (int j = from; j < to; j++) {
-                int co = (bi * tk + j) * r, ko = (bi * tk + j) * dr;
+        // 1. scores, parallel over cached rows j: s[row, j] = q_lat[row]·c_j + q_pe[row]·k_pe_j;
+        //    four cached rows at a time: four independent sums (each still in x order) keep the
+        //    CPU's adders busy, and each query row is read once for four keys
+        Parallel.forRange((tk + 3) / 4, 16, (from, to) -> {
+            for (int j0 = from * 4; j0 < Math.min(tk, to * 4); j0 += 4) {
+                int nj = Math.min(4, tk - j0);
                 for (int row = 0; row < rows; row++) {
                     int qo = (bi * rows + row) * r, po = (bi * rows + row) * dr;
-                    float sum = 0f;
-                    for (int x = 0; x < r; x++) {
-                        sum += qLat[qo + x] * latent[co + x];
+                    if (nj == 4) {
+                        int c0 = (bi * tk + j0) * r, c1 = c0 + r, c2 = c1 + r, c3 = c2 + r;
+                        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+                        for (int x = 0; x < r; x++) {
+                            float q = qLat[qo + x];
+                            s0 += q * latent[c0 + x];
+                            s1 += q * latent[c1 + x];
+                            s2 += q * latent[c2 + x];
+                            s3 += q * latent[c3 + x];
+                        }
+                        int k0 = (bi * tk + j0) * dr, k1 = k0 + dr, k2 = k1 + dr, k3 = k2 + dr;
+                        float e0 = 0f, e1 = 0f, e2 = 0f, e3 = 0f;
+                        for (int x = 0; x < dr; x++) {
+                            float q = qPe[po + x];
+                            e0 += q * kPe[k0 + x];
+                            e1 += q * kPe[k1 + x];
+                            e2 += q * kPe[k2 + x];
+                            e3 += q * kPe[k3 + x];
+                        }
+                        int o = row * tk + j0;
+                        p[o] = s0 + e0;
+                        p[o + 1] = s1 + e1;
+                        p[o + 2] = s2 + e2;
+                        p[o + 3] = s3 + e3;
+                    } else {
+                        for (int j = j0; j < j0 + nj; j++) {
+                            int co = (bi * tk + j) * r, ko = (bi * tk + j) * dr;
+                            float sum = 0f;
+                            for (int x = 0; x < r; x++) {
+                                sum += qLat[qo + x] * latent[co + x];
+                            }
+                            float pe = 0f;
+                            for (int x = 0; x < dr; x++) {
+                                pe += qPe[po + x] * kPe[ko + x];
+                            }
+                            p[row * tk + j] = sum + pe;
+                        }
                     }
-                    float pe = 0f;
-                    for (int x = 0; x < dr; x++) {
-                        pe += qPe[po + x] * kPe[ko + x];
-                    }
-                    p[row * tk + j] = sum + pe;
                 }
             }
         });

@@ -164,7 +164,7 @@ final class BenchCommand implements Main.Command {
     }
 
     /// KV-cache numbers per token per layer for standard attention, naive MLA and absorbed MLA at
-    /// the preset's width, and decoding tokens/s after 256, 1024 and 4096 cached tokens in both
+    /// the preset's width, and decoding tokens/s (from the median step) after 256, 1024 and 4096 cached tokens in both
     /// MLA forms (the model: the preset with MLA and a dense MLP, context 4096 + 64).
     static Map<String, Object> mlaFigures(String preset, PrintStream log) {
         ModelConfig c = Architectures.config(preset, "mla").withMaxPositionEmbeddings(4096 + 64);
@@ -195,11 +195,14 @@ final class BenchCommand implements Main.Command {
                 for (int i = 0; i < 8; i++) { // warm-up: the one-token path compiles after the prefill's
                     m.decode(st, new int[] {rng.nextInt(c.vocabSize())});
                 }
-                long t0 = System.nanoTime();
+                double[] times = new double[steps]; // the median step: robust to a collection or a busy core
                 for (int i = 0; i < steps; i++) {
+                    long t0 = System.nanoTime();
                     m.decode(st, new int[] {rng.nextInt(c.vocabSize())});
+                    times[i] = (System.nanoTime() - t0) / 1e9;
                 }
-                double tps = steps / ((System.nanoTime() - t0) / 1e9);
+                java.util.Arrays.sort(times);
+                double tps = 1 / times[steps / 2];
                 byCtx.put(String.valueOf(ctx), round(tps));
             }
             String key = form.name().toLowerCase(java.util.Locale.ROOT);
