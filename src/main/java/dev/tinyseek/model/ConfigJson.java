@@ -35,7 +35,7 @@ public final class ConfigJson {
         m.put("qk_rope_head_dim", c.qkRopeHeadDim());
         m.put("v_head_dim", c.vHeadDim());
         m.put("qk_nope_head_dim", c.qkNopeHeadDim());
-        m.put("topk_method", "noaux_tc");
+        m.put("topk_method", c.scoringFunc().equals("sigmoid") ? "noaux_tc" : "group_limited_greedy");
         m.put("n_group", c.nGroup());
         m.put("topk_group", c.topkGroup());
         m.put("num_experts_per_tok", c.numExpertsPerTok());
@@ -84,6 +84,14 @@ public final class ConfigJson {
         if (j.has("tie_word_embeddings") && j.getBoolean("tie_word_embeddings")) {
             throw new IllegalArgumentException(where + ": tie_word_embeddings = true is not supported; DeepSeek-V3 has a "
                     + "separate lm_head (expected false)");
+        }
+        // the router bias (e_score_correction_bias) comes with DeepSeek-V3's noaux_tc routing, which
+        // this code ties to sigmoid scores (ModelConfig has no separate switch); check the two agree
+        String topk = j.has("topk_method") ? j.getString("topk_method") : null;
+        String scoring = j.optString("scoring_func", "sigmoid");
+        if (topk != null && topk.equals("noaux_tc") != scoring.equals("sigmoid")) {
+            throw new IllegalArgumentException(where + ": topk_method = " + topk + " with scoring_func = " + scoring
+                    + " is not supported; expected noaux_tc with sigmoid (DeepSeek-V3) or greedy/group_limited_greedy with softmax (V2)");
         }
         Yarn yarn = null;
         JsonObject rs = j.optObject("rope_scaling");

@@ -84,5 +84,7 @@ class HfCheckpointTest {
                 .hasMessageContaining("moe_layer_freq = 2");
         assertThatThrownBy(() -> ConfigJson.read(CONFIG.replace("\"tie_word_embeddings\": false", "\"tie_word_embeddings\": true"), "c.json"))
                 .hasMessageContaining("tie_word_embeddings");
+        assertThatThrownBy(() -> ConfigJson.read(CONFIG.replace("\"topk_method\": \"noaux_tc\"", "\"topk_method\": \"greedy\""), "c.json"))
+                .hasMessageContaining("topk_method = greedy");
     }
 }
