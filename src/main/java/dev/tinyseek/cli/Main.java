@@ -24,6 +24,7 @@ public final class Main {
         COMMANDS.put("inspect", new InspectCommand());
         COMMANDS.put("balance-ablation", new BalanceAblationCommand());
         COMMANDS.put("notebook", new NotebookCommand());
+        COMMANDS.put("cost", new CostCommand());
         COMMANDS.put("bench", new BenchCommand());
     }
 

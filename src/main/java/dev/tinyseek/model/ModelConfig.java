@@ -128,6 +128,16 @@ public record ModelConfig(
                 0, 0.02, "mla", "moe", null);
     }
 
+    /// DeepSeek-V3's published shape (the hub `config.json` of the 671B model; spec §1): for
+    /// computing its cost and memory, not for building (671 billion parameters do not fit in a
+    /// Java array).
+    public static ModelConfig deepseekV3() {
+        return new ModelConfig(129280, 7168, 61, 128, 18432, 163840, 10000.0, 1e-6,
+                1536, 512, 128, 64, 128,
+                256, 1, 8, 8, 4, 2.5, 3, 2048, "sigmoid", true,
+                1, 0.02, "mla", "moe", Yarn.DEEPSEEK_V3);
+    }
+
     /// A preset by name: `tiny` or `small`.
     public static ModelConfig preset(String name) {
         return switch (name) {

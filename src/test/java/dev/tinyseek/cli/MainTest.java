@@ -24,7 +24,7 @@ class MainTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"train", "generate", "bench", "inspect", "balance-ablation", "notebook"})
+    @ValueSource(strings = {"train", "generate", "bench", "inspect", "balance-ablation", "notebook", "cost"})
     void everySubcommandHasHelp(String cmd) {
         Result r = run(cmd, "--help");
         assertThat(r.code).isZero();
