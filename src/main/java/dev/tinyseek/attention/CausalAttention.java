@@ -45,7 +45,7 @@ public final class CausalAttention {
             return new Saved(probs, out, b, tq, tk, h, dqk, dv, pos0, scale);
         }
         Gemm gemm = Backends.gemm();
-        Parallel.forRange(b * h, 1, (from, to) -> {
+        Parallel.forRange(b * h, Parallel.grainFor((long) tq * tk * (dqk + dv)), (from, to) -> {
             float[] qh = new float[tq * dqk], kh = new float[tk * dqk], vh = new float[tk * dv];
             float[] oh = new float[tq * dv];
             for (int task = from; task < to; task++) {
@@ -83,7 +83,7 @@ public final class CausalAttention {
     private static void direct(float[] probs, float[] out, float[] q, float[] k, float[] v,
                                int b, int tq, int h, int dqk, int dv, int pos0, float scale) {
         int tk = pos0 + tq;
-        Parallel.forRange(b * h, 1, (from, to) -> {
+        Parallel.forRange(b * h, Parallel.grainFor((long) tq * tk * (dqk + dv)), (from, to) -> {
             for (int task = from; task < to; task++) {
                 int bi = task / h, hi = task % h;
                 for (int i = 0; i < tq; i++) {
@@ -140,7 +140,7 @@ public final class CausalAttention {
         int b = s.b, tq = s.tq, tk = s.tk, h = s.h, dqk = s.dqk, dvd = s.dv;
         check("dout", dout, (long) b * tq * h * dvd, true);
         Gemm gemm = Backends.gemm();
-        Parallel.forRange(b * h, 1, (from, to) -> {
+        Parallel.forRange(b * h, Parallel.grainFor(2L * tq * tk * (dqk + dvd)), (from, to) -> {
             float[] qh = new float[tq * dqk], kh = new float[tk * dqk], vh = new float[tk * dvd];
             float[] doh = new float[tq * dvd], dp = new float[tq * tk], ds = new float[tq * tk];
             float[] dqh = new float[tq * dqk], dkh = new float[tk * dqk], dvh = new float[tk * dvd];

@@ -56,7 +56,7 @@ public final class LatentAttention {
             gemm.gemm(false, true, rows, tk, r, qLat, bi * rows * r, latent, bi * tk * r, p, 0, false);
             gemm.gemm(false, true, rows, tk, dr, qPe, bi * rows * dr, kPe, bi * tk * dr, p, 0, true);
             // 2. scale and causal softmax: row (i, head) sees keys [0, pos0 + i]
-            Parallel.forRange(rows, 16, (from, to) -> {
+            Parallel.forRange(rows, Parallel.grainFor(20L * tk), (from, to) -> {
                 for (int row = from; row < to; row++) {
                     int off = row * tk;
                     int seen = pos0 + row / h + 1;
@@ -82,7 +82,7 @@ public final class LatentAttention {
         // 1. scores, parallel over cached rows j: s[row, j] = q_lat[row]·c_j + q_pe[row]·k_pe_j;
         //    four cached rows at a time: four independent sums (each still in x order) keep the
         //    CPU's adders busy, and each query row is read once for four keys
-        Parallel.forRange((tk + 3) / 4, 16, (from, to) -> {
+        Parallel.forRange((tk + 3) / 4, Parallel.grainFor(4L * rows * (r + dr)), (from, to) -> {
             for (int j0 = from * 4; j0 < Math.min(tk, to * 4); j0 += 4) {
                 int nj = Math.min(4, tk - j0);
                 for (int row = 0; row < rows; row++) {
@@ -129,7 +129,7 @@ public final class LatentAttention {
             }
         });
         // 2. scale and causal softmax; 3. o_lat[row] = Σ_j p[row, j] c_j, j in order
-        Parallel.forRange(rows, 1, (from, to) -> {
+        Parallel.forRange(rows, Parallel.grainFor((long) tk * r), (from, to) -> {
             float[] acc = new float[r];
             float[] c = new float[r];
             for (int row = from; row < to; row++) {

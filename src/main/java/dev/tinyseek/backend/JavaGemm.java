@@ -49,8 +49,7 @@ public final class JavaGemm implements Gemm {
         // 2-3. tiles of ROWS rows × COLS columns, independent outputs
         int rowBlocks = (m + ROWS - 1) / ROWS;
         int tiles = rowBlocks * colBlocks;
-        long flopsPerTile = 2L * ROWS * Math.min(n, COLS) * k;
-        int grain = (int) Math.max(1, 100_000 / Math.max(1, flopsPerTile));
+        int grain = Parallel.grainFor((long) Math.min(ROWS, m) * Math.min(n, COLS) * k);
         Parallel.forRange(tiles, grain, (from, to) -> {
             float[][] acc = ACC.get();
             for (int t = from; t < to; t++) {
@@ -81,7 +80,7 @@ public final class JavaGemm implements Gemm {
     private static void dots(boolean transA, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
                              float[] c, int cOff, boolean accumulate) {
         int groups = (n + 3) / 4;
-        int grain = Math.max(1, 16384 / Math.max(1, 4 * k * m));
+        int grain = Parallel.grainFor(4L * k * m);
         int rowStride = transA ? 1 : k, pStride = transA ? m : 1;
         Parallel.forRange(groups, grain, (from, to) -> {
             for (int i = 0; i < m; i++) {
@@ -170,7 +169,7 @@ public final class JavaGemm implements Gemm {
             PANELS.set(panels);
         }
         final float[][][] dst = panels;
-        Parallel.forRange(k, Math.max(1, 32768 / Math.max(1, n)), (from, to) -> {
+        Parallel.forRange(k, Parallel.grainFor(n), (from, to) -> {
             if (!transB) {
                 for (int p = from; p < to; p++) {
                     for (int cb = 0; cb < colBlocks; cb++) {

@@ -110,7 +110,7 @@ public final class MoeLayer implements FeedForward {
         }
         // 3. every expert on its own tokens (experts in parallel: each writes only its own output)
         SwiGluMlp.Saved[] saved = new SwiGluMlp.Saved[e];
-        Parallel.forRange(e, 1, (from, to) -> {
+        Parallel.forRange(e, Parallel.grainFor(3L * n * k / e * dim * experts.get(0).hidden), (from, to) -> {
             for (int ex = from; ex < to; ex++) {
                 if (loads[ex] > 0) {
                     saved[ex] = experts.get(ex).forward(gather(x, rows[ex]), loads[ex]);
@@ -159,7 +159,7 @@ public final class MoeLayer implements FeedForward {
         // 2. routed experts: d(out) = g · dy on their rows; dg = dy · out
         float[] dWeights = new float[n * k];
         float[][] dxe = new float[e][];
-        Parallel.forRange(e, 1, (from, to) -> {
+        Parallel.forRange(e, Parallel.grainFor(3L * n * k / e * dim * experts.get(0).hidden), (from, to) -> {
             for (int ex = from; ex < to; ex++) {
                 int m = s.loads[ex];
                 if (m == 0) {

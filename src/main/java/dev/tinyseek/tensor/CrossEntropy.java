@@ -25,7 +25,7 @@ public final class CrossEntropy {
         Shapes.check("cross-entropy", "logits", logits, n, v);
         Shapes.check("cross-entropy", "targets", targets, n);
         double[] rowLoss = new double[n];
-        Parallel.forRange(n, 16, (from, to) -> {
+        Parallel.forRange(n, Parallel.grainFor(20L * v), (from, to) -> {
             for (int i = from; i < to; i++) {
                 int t = targets[i];
                 if (t == ignoreIndex) {
@@ -66,7 +66,7 @@ public final class CrossEntropy {
             return;
         }
         float g = scale / count;
-        Parallel.forRange(n, 16, (from, to) -> {
+        Parallel.forRange(n, Parallel.grainFor(20L * v), (from, to) -> {
             for (int i = from; i < to; i++) {
                 int t = targets[i];
                 if (t == ignoreIndex) {

@@ -23,7 +23,7 @@ public final class RmsNorm {
         Shapes.check("rmsnorm", "rstd", rstd, n);
         Shapes.check("rmsnorm", "x", x, n, c);
         Shapes.check("rmsnorm", "w", w, c);
-        Parallel.forRange(n, 64, (from, to) -> {
+        Parallel.forRange(n, Parallel.grainFor(4L * c), (from, to) -> {
             for (int i = from; i < to; i++) {
                 int off = i * c;
                 double ss = 0;
@@ -51,7 +51,7 @@ public final class RmsNorm {
         Shapes.check("rmsnorm backward", "x", x, n, c);
         Shapes.check("rmsnorm backward", "w", w, c);
         Shapes.check("rmsnorm backward", "rstd", rstd, n);
-        Parallel.forRange(n, 64, (from, to) -> {
+        Parallel.forRange(n, Parallel.grainFor(4L * c), (from, to) -> {
             for (int i = from; i < to; i++) {
                 int off = i * c;
                 float r = rstd[i];
@@ -68,7 +68,7 @@ public final class RmsNorm {
         if (dw != null) {
             Shapes.check("rmsnorm backward", "dw", dw, c);
             // a reduction over rows: parallel over channels, rows in order
-            Parallel.forRange(c, 64, (from, to) -> {
+            Parallel.forRange(c, Parallel.grainFor(2L * n), (from, to) -> {
                 for (int i = 0; i < n; i++) {
                     int off = i * c;
                     float r = rstd[i];
