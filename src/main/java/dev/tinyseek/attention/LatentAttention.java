@@ -128,26 +128,39 @@ public final class LatentAttention {
                 }
             }
         });
-        // 2. scale and causal softmax; 3. o_lat[row] = Σ_j p[row, j] c_j, j in order
-        Parallel.forRange(rows, Parallel.grainFor((long) tk * r), (from, to) -> {
-            float[] acc = new float[r];
+        // 2. scale and causal softmax; 3. o_lat[row] = Σ_j p[row, j] c_j, j in order. The rows
+        //    are split into at most one chunk per thread, so each cached latent is copied into
+        //    the vector-friendly buffer once per chunk, not once per row
+        int threads = Parallel.threads();
+        int chunk = Math.max(Parallel.grainFor((long) tk * r), (rows + threads - 1) / threads);
+        Parallel.forRange(rows, chunk, (from, to) -> {
+            float[][] acc = new float[to - from][r];
             float[] c = new float[r];
+            int maxSeen = 0;
             for (int row = from; row < to; row++) {
                 int off = row * tk;
                 int seen = pos0 + row / h + 1;
+                maxSeen = Math.max(maxSeen, seen);
                 for (int j = 0; j < seen; j++) {
                     p[off + j] *= scale;
                 }
                 Softmax.row(p, p, off, seen);
-                Arrays.fill(acc, 0f);
-                for (int j = 0; j < seen; j++) {
-                    float w = p[off + j];
-                    System.arraycopy(latent, (bi * tk + j) * r, c, 0, r);
+            }
+            for (int j = 0; j < maxSeen; j++) {
+                System.arraycopy(latent, (bi * tk + j) * r, c, 0, r);
+                for (int row = from; row < to; row++) {
+                    if (j > pos0 + row / h) {
+                        continue; // masked: this row's sum stops before j
+                    }
+                    float w = p[row * tk + j];
+                    float[] a = acc[row - from];
                     for (int x = 0; x < r; x++) {
-                        acc[x] += w * c[x];
+                        a[x] += w * c[x];
                     }
                 }
-                System.arraycopy(acc, 0, oLat, (bi * rows + row) * r, r);
+            }
+            for (int row = from; row < to; row++) {
+                System.arraycopy(acc[row - from], 0, oLat, (bi * rows + row) * r, r);
             }
         });
     }
