@@ -50,6 +50,8 @@ final class TrainCommand implements Main.Command {
                 .flag("no-reverse", "write sums most-significant digit first (default: least-significant first)")
                 .option("preset", "NAME", "tiny", "model shape: tiny | small")
                 .option("arch", "NAME", "deepseek", "deepseek (MLA + MoE) | mla (latent attention + dense MLP) | dense (standard attention + dense MLP)")
+                .option("mtp-depth", "N", "0", "Multi-Token Prediction modules (DeepSeek-V3 uses 1; 0 = none)")
+                .option("mtp-lambda", "X", "0.3", "weight of the MTP loss (lambda / depth per module)")
                 .option("bias-gamma", "X", "0.001", "MoE: speed of the auxiliary-loss-free bias updates (0 = off)")
                 .option("aux-alpha", "X", "0.0001", "MoE: weight of the sequence-wise balance loss (0 = off)")
                 .option("steps", "N", "2000", "optimizer steps")
@@ -111,7 +113,9 @@ final class TrainCommand implements Main.Command {
         int digits = a.integer("digits", 1, 9);
         boolean reversed = !a.isSet("no-reverse");
         String arch = a.choice("arch", Architectures.NAMES);
-        ModelConfig cfg = Architectures.config(a.choice("preset", "tiny", "small"), arch);
+        ModelConfig cfg = Architectures.config(a.choice("preset", "tiny", "small"), arch)
+                .withMtpDepth(a.integer("mtp-depth", 0, 8));
+        double mtpLambda = a.number("mtp-lambda", 0, 10);
         int steps = a.integer("steps", 1, 10_000_000);
         int batch = a.integer("batch", 1, 65536);
         double lr = a.number("lr", 1e-7, 1.0);
@@ -166,7 +170,7 @@ final class TrainCommand implements Main.Command {
                 a.string("preset"), arch, model.parameterCount(), digits, reversed ? " (sum written least-significant digit first)" : "",
                 steps, batch, seqLen);
         Trainer.Options o = new Trainer.Options(steps, lr, lr / 10, warmup, wd, clip, evalEvery);
-        Trainer trainer = new Trainer(a.isSet("quiet") ? null : out).biasUpdateSpeed(gamma);
+        Trainer trainer = new Trainer(a.isSet("quiet") ? null : out).biasUpdateSpeed(gamma).mtpWeight(mtpLambda);
         model.setBalanceLossAlpha(alpha);
         Transformer m0 = model;
         Trainer.StepListener saver = step -> {
@@ -180,6 +184,10 @@ final class TrainCommand implements Main.Command {
         out.printf("trained in %.1f s (%.1fk tokens/s); final loss %.4f; held-out exact match %.1f%% (%d problems)%n",
                 h.seconds(), h.tokens() / h.seconds() / 1000, h.lastLoss(), 100 * acc, heldOut.size());
 
+        if (!model.mtp.isEmpty()) {
+            out.printf("MTP: %d module(s); mean cross-entropy of the modules at the last step %.4f%n", model.mtp.size(),
+                    h.steps().get(h.steps().size() - 1).mtpLoss());
+        }
         if (!model.moeLayers().isEmpty()) {
             out.println("expert load (tokens per expert / mean - 1, the maximum; averaged over the last tenth of the steps): "
                     + ExpertLoads.summary(h, java.util.stream.IntStream.range(0, model.layers.size())

@@ -78,12 +78,21 @@ public final class Checkpoint {
             }
             // Multi-Token Prediction modules are stored as layers num_hidden_layers, num_hidden_layers + 1, ...
             // (DeepSeek-V3's "model.layers.61"); those the model does not build are skipped, not an error
-            int layers = cfg.numHiddenLayers();
+            int layers = cfg.numHiddenLayers(), built = layers + cfg.numNextnPredictLayers();
             TreeSet<Integer> skippedMtp = new TreeSet<>();
+            TreeSet<String> copies = new TreeSet<>();
             unexpected.removeIf(name -> {
                 java.util.regex.Matcher mm = java.util.regex.Pattern.compile("^model\\.layers\\.(\\d+)\\.").matcher(name);
-                if (mm.find() && Integer.parseInt(mm.group(1)) >= layers) {
-                    skippedMtp.add(Integer.parseInt(mm.group(1)));
+                if (!mm.find() || Integer.parseInt(mm.group(1)) < layers) {
+                    return false;
+                }
+                int layer = Integer.parseInt(mm.group(1));
+                if (layer >= built) {
+                    skippedMtp.add(layer);
+                    return true;
+                }
+                if (name.endsWith(".embed_tokens.weight") || name.endsWith(".shared_head.head.weight")) {
+                    copies.add(name); // the released files keep copies of the shared embedding and head
                     return true;
                 }
                 return false;
@@ -91,6 +100,9 @@ public final class Checkpoint {
             for (int layer : skippedMtp) {
                 notes.accept(weights + ": skipped the tensors of model.layers." + layer + " (a Multi-Token Prediction module "
                         + "this model does not build)");
+            }
+            for (String name : copies) {
+                notes.accept(weights + ": skipped " + name + " (a copy of a tensor the MTP module shares with the main model)");
             }
             if (!unexpected.isEmpty()) {
                 throw new CheckpointException(weights, unexpected.first(), "unexpected: the config does not ask for it"

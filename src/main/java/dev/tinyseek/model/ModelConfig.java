@@ -187,6 +187,15 @@ public record ModelConfig(
                 : ropeScaling.rope(qkRopeHeadDim, ropeTheta, maxPositionEmbeddings);
     }
 
+    /// The same model with `d` Multi-Token Prediction modules (`num_nextn_predict_layers`).
+    public ModelConfig withMtpDepth(int d) {
+        return new ModelConfig(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize,
+                maxPositionEmbeddings, ropeTheta, rmsNormEps, qLoraRank, kvLoraRank, qkNopeHeadDim, qkRopeHeadDim,
+                vHeadDim, nRoutedExperts, nSharedExperts, numExpertsPerTok, nGroup, topkGroup, routedScalingFactor,
+                firstKDenseReplace, moeIntermediateSize, scoringFunc, normTopkProb, d,
+                initializerRange, attentionType, ffnType, ropeScaling);
+    }
+
     public ModelConfig withRopeScaling(Yarn yarn) {
         return new ModelConfig(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize,
                 maxPositionEmbeddings, ropeTheta, rmsNormEps, qLoraRank, kvLoraRank, qkNopeHeadDim, qkRopeHeadDim,

@@ -35,6 +35,8 @@ public final class Transformer {
     public final List<Block> layers;
     public final RmsNormLayer norm;
     public final Linear lmHead;
+    /// Multi-Token Prediction modules, depth 1..D (`num_nextn_predict_layers`; empty when 0).
+    public final List<MtpModule> mtp;
     private final List<Param> params;
     private final List<Param> buffers;
     private MultiHeadLatentAttention.Form decodeForm = MultiHeadLatentAttention.Form.ABSORBED;
@@ -64,6 +66,14 @@ public final class Transformer {
         this.layers = Collections.unmodifiableList(blocks);
         this.norm = new RmsNormLayer("model.norm", c, eps);
         this.lmHead = new Linear("lm_head", c, config.vocabSize(), rng, std);
+        List<MtpModule> modules = new ArrayList<>();
+        for (int k = 1; k <= config.numNextnPredictLayers(); k++) {
+            int layer = config.numHiddenLayers() + k - 1; // DeepSeek-V3 stores its MTP module as layer 61
+            String prefix = "model.layers." + layer;
+            Block blk = new Block(prefix, c, eps, attention(prefix + ".self_attn", rope, rng), ffn(layer, prefix + ".mlp", rng));
+            modules.add(new MtpModule(prefix, k, c, eps, blk, rng, std));
+        }
+        this.mtp = Collections.unmodifiableList(modules);
         List<Param> p = new ArrayList<>();
         p.add(embed.weight);
         for (Block blk : layers) {
@@ -71,10 +81,16 @@ public final class Transformer {
         }
         p.add(norm.weight);
         p.add(lmHead.weight);
+        for (MtpModule m : mtp) {
+            p.addAll(m.params());
+        }
         this.params = Collections.unmodifiableList(p);
         List<Param> buf = new ArrayList<>();
         for (Block blk : layers) {
             buf.addAll(blk.buffers());
+        }
+        for (MtpModule m : mtp) {
+            buf.addAll(m.block.buffers());
         }
         this.buffers = Collections.unmodifiableList(buf);
     }
@@ -193,10 +209,39 @@ public final class Transformer {
         return new Saved(tokens, saved, fn, logits, b, t);
     }
 
+    /// The Multi-Token Prediction modules' forward passes, depth 1 to D, each reading the
+    /// previous depth's hidden state (the main model's final-norm output for depth 1).
+    public List<MtpModule.Saved> forwardMtp(Saved main) {
+        List<MtpModule.Saved> out = new ArrayList<>();
+        float[] h = main.finalNorm.y();
+        for (MtpModule m : mtp) {
+            MtpModule.Saved s = m.forward(h, main.tokens, embed, lmHead, main.b, main.t);
+            out.add(s);
+            h = s.hidden();
+        }
+        return out;
+    }
+
     /// Backward from `dlogits` `[B·T, V]`: accumulates into every parameter's gradient.
     public void backward(Saved s, float[] dlogits) {
+        backward(s, dlogits, List.of(), List.of());
+    }
+
+    /// Backward through the main model and the MTP modules (`dMtpLogits.get(k-1)`: depth k's
+    /// logits gradient, already weighted by λ/D), deepest module first.
+    public void backward(Saved s, float[] dlogits, List<MtpModule.Saved> mtpSaved, List<float[]> dMtpLogits) {
         int n = s.b * s.t;
-        float[] dx = norm.backward(s.finalNorm, lmHead.backward(dlogits, s.finalNorm.y(), n));
+        float[] dHidden = null;
+        for (int k = mtpSaved.size() - 1; k >= 0; k--) {
+            dHidden = mtp.get(k).backward(mtpSaved.get(k), dMtpLogits.get(k), dHidden, embed, lmHead);
+        }
+        float[] dFinal = lmHead.backward(dlogits, s.finalNorm.y(), n);
+        if (dHidden != null) {
+            for (int i = 0; i < dFinal.length; i++) {
+                dFinal[i] += dHidden[i];
+            }
+        }
+        float[] dx = norm.backward(s.finalNorm, dFinal);
         for (int i = layers.size() - 1; i >= 0; i--) {
             dx = layers.get(i).backward(s.blocks.get(i), dx);
         }

@@ -1,5 +1,6 @@
 package dev.tinyseek.train;
 
+import dev.tinyseek.model.MtpModule;
 import dev.tinyseek.model.Transformer;
 import dev.tinyseek.moe.MoeLayer;
 import dev.tinyseek.nn.Param;
@@ -42,10 +43,11 @@ public final class Trainer {
         Map<String, Double> evaluate(Transformer model);
     }
 
-    /// One logged step: the cross-entropy loss, and for a MoE model the tokens each expert of
-    /// each MoE layer received (`expertLoads[layer][expert]`) and the balance loss (0 when off).
+    /// One logged step: the main cross-entropy loss; for a MoE model the tokens each expert of
+    /// each MoE layer received (`expertLoads[layer][expert]`) and the balance loss (0 when off);
+    /// with Multi-Token Prediction, the mean of the modules' cross-entropies (0 without).
     public record Step(int step, double loss, double gradNorm, double lr, double tokensPerSecond,
-                       int[][] expertLoads, double balanceLoss) {
+                       int[][] expertLoads, double balanceLoss, double mtpLoss) {
     }
 
     /// What a run produced: every step's loss and the evaluations.
@@ -64,6 +66,17 @@ public final class Trainer {
 
     private final PrintStream progress; // null: silent
     private float biasUpdateSpeed = 0.001f; // γ of auxiliary-loss-free balancing (DeepSeek-V3: 0.001)
+    private double mtpWeight = 0.3;         // λ of the MTP loss (DeepSeek-V3: 0.3, later 0.1)
+
+    /// Sets `λ`, the weight of the Multi-Token Prediction loss `(λ/D) Σ_k CE_k` (DeepSeek-V3
+    /// eq. 25). Returns this trainer.
+    public Trainer mtpWeight(double lambda) {
+        if (!(lambda >= 0)) {
+            throw new IllegalArgumentException("MTP loss weight lambda = " + lambda + " must be >= 0");
+        }
+        this.mtpWeight = lambda;
+        return this;
+    }
 
     /// Sets `γ`, the speed of the MoE routers' bias updates (0 turns auxiliary-loss-free
     /// balancing off). Returns this trainer.
@@ -119,11 +132,23 @@ public final class Trainer {
                 throw new NonFiniteException("step " + s + ": the loss is " + ce.loss() + " (the logits of lm_head "
                         + "went non-finite although every weight is finite); lower the learning rate (--lr)");
             }
+            // 1b. Multi-Token Prediction: depth k predicts the token k + 1 ahead (eq. 21-25)
+            List<MtpModule.Saved> mtp = model.forwardMtp(fwd);
+            List<float[]> dMtp = new ArrayList<>();
+            double mtpLoss = 0;
+            for (int k = 1; k <= mtp.size(); k++) {
+                int[] ahead = shiftTargets(batch, k);
+                CrossEntropy.Result r = CrossEntropy.forward(mtp.get(k - 1).logits(), ahead, CrossEntropy.IGNORE, n, v);
+                mtpLoss += r.loss() / mtp.size();
+                float[] d = new float[n * v];
+                CrossEntropy.backward(d, mtp.get(k - 1).logits(), ahead, CrossEntropy.IGNORE, n, v, (float) (mtpWeight / mtp.size()));
+                dMtp.add(d);
+            }
             // 2. backward
             model.zeroGrad();
             float[] dlogits = new float[n * v];
             CrossEntropy.backward(dlogits, fwd.logits(), batch.targets(), CrossEntropy.IGNORE, n, v, 1f);
-            model.backward(fwd, dlogits);
+            model.backward(fwd, dlogits, mtp, dMtp);
             checkFinite(params, s, true);
             // 3. clip, update
             double norm = GradClip.clip(params, o.clip());
@@ -152,7 +177,7 @@ public final class Trainer {
                 }
             }
             double secs = (System.nanoTime() - t0) / 1e9;
-            steps.add(new Step(s, ce.loss(), norm, lr, n / secs, loads.toArray(int[][]::new), balance));
+            steps.add(new Step(s, ce.loss(), norm, lr, n / secs, loads.toArray(int[][]::new), balance, mtpLoss));
             // 4. evaluation and progress
             boolean last = s == toStep - 1;
             if (eval != null && (last || (o.evalEvery() > 0 && (s + 1) % o.evalEvery() == 0))) {
@@ -190,6 +215,19 @@ public final class Trainer {
         double left = elapsed / done * (total - step);
         return String.format("step %d/%d | loss %.4f | %.1fk tok/s | %s elapsed, %s left",
                 step, total, loss, tokPerSec / 1000, clock(elapsed), clock(left));
+    }
+
+    /// The targets `k` positions further on: what MTP depth `k` predicts at each position.
+    static int[] shiftTargets(Batch batch, int k) {
+        int b = batch.b(), t = batch.t();
+        int[] out = new int[b * t];
+        java.util.Arrays.fill(out, CrossEntropy.IGNORE);
+        for (int bi = 0; bi < b; bi++) {
+            for (int i = 0; i + k < t; i++) {
+                out[bi * t + i] = batch.targets()[bi * t + i + k];
+            }
+        }
+        return out;
     }
 
     static String clock(double seconds) {

@@ -128,4 +128,14 @@ class MainTest {
         assertThat(dir.resolve("expert_load.png")).exists();
         assertThat(dir.resolve("loss.png")).exists();
     }
+
+    @Test
+    void trainingWithAnMtpModuleSavesItAndReportsItsLoss(@TempDir Path dir) throws Exception {
+        Result r = run("train", "--digits", "1", "--steps", "6", "--batch", "4", "--eval-problems", "3", "--quiet",
+                "--mtp-depth", "1", "--out", dir.toString());
+        assertThat(r.code).as(r.err).isZero();
+        assertThat(r.out).contains("MTP: 1 module(s)");
+        assertThat(java.nio.file.Files.readString(dir.resolve("config.json"))).contains("\"num_nextn_predict_layers\": 1");
+        assertThat(dev.tinyseek.model.Checkpoint.load(dir).mtp).hasSize(1);
+    }
 }

@@ -56,14 +56,21 @@ class HfCheckpointTest {
         for (Param p : src.paramsByName().values()) {
             t.put(p.name, TensorData.of(p.data.clone(), p.shape));
         }
+        // the released files keep copies of the shared embedding and head under the MTP layer,
+        // and a model may carry deeper MTP modules than the config asks for
         float[] eh = new float[64 * 128];
         new Rng(1).fillNormal(eh, 0.02);
-        t.put("model.layers.2.eh_proj.weight", TensorData.of(eh, 64, 128));
+        t.put("model.layers.3.eh_proj.weight", TensorData.of(eh, 64, 128));
+        t.put("model.layers.2.embed_tokens.weight", TensorData.of(src.embed.weight.data.clone(), 256, 64));
+        t.put("model.layers.2.shared_head.head.weight", TensorData.of(src.lmHead.weight.data.clone(), 256, 64));
         Safetensors.write(dir.resolve("model.safetensors"), t, Map.of("format", "pt"), Dtype.BF16);
 
         java.util.List<String> notes = new java.util.ArrayList<>();
         Transformer m = Checkpoint.load(dir, notes::add);
-        assertThat(notes).singleElement().asString().contains("model.layers.2");
+        assertThat(notes).hasSize(3);
+        assertThat(notes.get(0)).contains("model.layers.3").contains("does not build");
+        assertThat(String.join("\n", notes)).contains("model.layers.2.embed_tokens.weight").contains("model.layers.2.shared_head.head.weight");
+        assertThat(m.mtp).hasSize(1);
         float[][] logits = m.logits(new int[] {5, 17, 200, 3});
         assertThat(logits).hasDimensions(4, 256);
         for (float[] row : logits) {
