@@ -154,19 +154,11 @@ public record ModelConfig(
     }
 
     public ModelConfig withTypes(String attention, String ffn) {
-        return new ModelConfig(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize,
-                maxPositionEmbeddings, ropeTheta, rmsNormEps, qLoraRank, kvLoraRank, qkNopeHeadDim, qkRopeHeadDim,
-                vHeadDim, nRoutedExperts, nSharedExperts, numExpertsPerTok, nGroup, topkGroup, routedScalingFactor,
-                firstKDenseReplace, moeIntermediateSize, scoringFunc, normTopkProb, numNextnPredictLayers,
-                initializerRange, attention, ffn, ropeScaling);
+        return copy(maxPositionEmbeddings, numNextnPredictLayers, attention, ffn, ropeScaling);
     }
 
     public ModelConfig withMaxPositionEmbeddings(int n) {
-        return new ModelConfig(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize,
-                n, ropeTheta, rmsNormEps, qLoraRank, kvLoraRank, qkNopeHeadDim, qkRopeHeadDim,
-                vHeadDim, nRoutedExperts, nSharedExperts, numExpertsPerTok, nGroup, topkGroup, routedScalingFactor,
-                firstKDenseReplace, moeIntermediateSize, scoringFunc, normTopkProb, numNextnPredictLayers,
-                initializerRange, attentionType, ffnType, ropeScaling);
+        return copy(n, numNextnPredictLayers, attentionType, ffnType, ropeScaling);
     }
 
     /// Query/key head dimension `Dqk = qk_nope_head_dim + qk_rope_head_dim`.
@@ -189,19 +181,20 @@ public record ModelConfig(
 
     /// The same model with `d` Multi-Token Prediction modules (`num_nextn_predict_layers`).
     public ModelConfig withMtpDepth(int d) {
-        return new ModelConfig(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize,
-                maxPositionEmbeddings, ropeTheta, rmsNormEps, qLoraRank, kvLoraRank, qkNopeHeadDim, qkRopeHeadDim,
-                vHeadDim, nRoutedExperts, nSharedExperts, numExpertsPerTok, nGroup, topkGroup, routedScalingFactor,
-                firstKDenseReplace, moeIntermediateSize, scoringFunc, normTopkProb, d,
-                initializerRange, attentionType, ffnType, ropeScaling);
+        return copy(maxPositionEmbeddings, d, attentionType, ffnType, ropeScaling);
     }
 
     public ModelConfig withRopeScaling(Yarn yarn) {
+        return copy(maxPositionEmbeddings, numNextnPredictLayers, attentionType, ffnType, yarn);
+    }
+
+    /// This config with the fields the `with...` methods change replaced (checked again).
+    private ModelConfig copy(int maxPos, int mtpDepth, String attention, String ffn, Yarn yarn) {
         return new ModelConfig(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize,
-                maxPositionEmbeddings, ropeTheta, rmsNormEps, qLoraRank, kvLoraRank, qkNopeHeadDim, qkRopeHeadDim,
+                maxPos, ropeTheta, rmsNormEps, qLoraRank, kvLoraRank, qkNopeHeadDim, qkRopeHeadDim,
                 vHeadDim, nRoutedExperts, nSharedExperts, numExpertsPerTok, nGroup, topkGroup, routedScalingFactor,
-                firstKDenseReplace, moeIntermediateSize, scoringFunc, normTopkProb, numNextnPredictLayers,
-                initializerRange, attentionType, ffnType, yarn);
+                firstKDenseReplace, moeIntermediateSize, scoringFunc, normTopkProb, mtpDepth,
+                initializerRange, attention, ffn, yarn);
     }
 
     /// Whether layer `i` uses the dense MLP (all layers of a dense model; the first
