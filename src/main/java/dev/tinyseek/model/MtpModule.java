@@ -105,6 +105,21 @@ public final class MtpModule {
         return hnorm.backward(s.h, dH);
     }
 
+    /// Decoding with a cache: `T` positions, each the previous depth's hidden state and the
+    /// token after it; returns the logits `[T, V]`.
+    float[] decode(float[] hPrev, int[] nextTokens, int t, EmbeddingLayer embed, Linear lmHead,
+                   dev.tinyseek.attention.Attention att, dev.tinyseek.attention.KvCache cache) {
+        float[] e = enorm.forward(embed.forward(nextTokens, t), t).y();
+        float[] h = hnorm.forward(hPrev, t).y();
+        float[] cat = new float[t * 2 * c];
+        for (int i = 0; i < t; i++) {
+            System.arraycopy(e, i * c, cat, i * 2 * c, c);
+            System.arraycopy(h, i * c, cat, i * 2 * c + c, c);
+        }
+        float[] out = block.decode(ehProj.forward(cat, t), t, att, cache);
+        return lmHead.forward(sharedHeadNorm.forward(out, t).y(), t);
+    }
+
     public List<Param> params() {
         List<Param> p = new ArrayList<>();
         p.add(enorm.weight);

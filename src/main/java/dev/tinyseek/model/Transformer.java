@@ -310,13 +310,25 @@ public final class Transformer {
     public final class DecodeState {
         final List<Attention> attention = new ArrayList<>(); // per layer, in the decoding form
         final List<KvCache> caches = new ArrayList<>();
+        final List<Attention> mtpAttention = new ArrayList<>(); // per MTP module
+        final List<KvCache> mtpCaches = new ArrayList<>();
 
         DecodeState(int maxTokens) {
             for (Block blk : layers) {
-                Attention a = blk.attention instanceof MultiHeadLatentAttention mla ? mla.withForm(decodeForm) : blk.attention;
+                Attention a = decodingForm(blk.attention);
                 attention.add(a);
                 caches.add(a.newCache(maxTokens));
             }
+            for (MtpModule m : mtp) {
+                Attention a = decodingForm(m.block.attention);
+                mtpAttention.add(a);
+                mtpCaches.add(a.newCache(maxTokens));
+            }
+        }
+
+        /// Tokens the first MTP module has seen (its cache's length).
+        public int mtpLength() {
+            return mtpCaches.isEmpty() ? 0 : mtpCaches.get(0).length();
         }
 
         /// Tokens seen so far.
@@ -352,6 +364,16 @@ public final class Transformer {
 
     /// Feeds `tokens` (one or more) into the state and returns their logits `[T, V]`.
     public float[] decode(DecodeState state, int[] tokens) {
+        return decodeStep(state, tokens).logits();
+    }
+
+    /// Logits and final hidden states (after the final norm: what MTP depth 1 reads) of decoded tokens.
+    public record Decoded(float[] logits, // [T, V]
+                          float[] hidden) { // [T, C]
+    }
+
+    /// [#decode], also returning the final hidden states.
+    public Decoded decodeStep(DecodeState state, int[] tokens) {
         int t = tokens.length;
         if (t == 0) {
             throw new IllegalArgumentException("decode: no tokens given");
@@ -360,7 +382,23 @@ public final class Transformer {
         for (int i = 0; i < layers.size(); i++) {
             x = layers.get(i).decode(x, t, state.attention.get(i), state.caches.get(i));
         }
-        return lmHead.forward(norm.forward(x, t).y(), t);
+        float[] h = norm.forward(x, t).y();
+        return new Decoded(lmHead.forward(h, t), h);
+    }
+
+    /// MTP depth 1 with its cache: for each of `T` positions, the main model's hidden state there
+    /// and the token after it, in; the module's logits (a draft of the token after that) out.
+    public float[] decodeMtp(DecodeState state, float[] hidden, // [T, C]
+                             int[] nextTokens) {                 // [T]
+        if (mtp.isEmpty()) {
+            throw new IllegalStateException("decodeMtp: this model has no MTP module (num_nextn_predict_layers = 0)");
+        }
+        int t = nextTokens.length;
+        return mtp.get(0).decode(hidden, nextTokens, t, embed, lmHead, state.mtpAttention.get(0), state.mtpCaches.get(0));
+    }
+
+    private Attention decodingForm(Attention a) {
+        return a instanceof MultiHeadLatentAttention mla ? mla.withForm(decodeForm) : a;
     }
 
     private void checkTokens(int[] tokens, int b, int t) {
