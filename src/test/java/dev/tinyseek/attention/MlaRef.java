@@ -1,5 +1,7 @@
 package dev.tinyseek.attention;
 
+import dev.tinyseek.testkit.DoubleRef;
+
 /// An independent naive double reference of DeepSeek-V3 MLA, written from `spec/deepseek-v3.md`
 /// §2.2 (naive mode) and §3.1 (interleaved RoPE), with loops instead of GEMMs and nothing shared
 /// with the code under test.
@@ -35,13 +37,13 @@ final class MlaRef {
         // query
         double[] q;
         if (d.qRank() > 0) {
-            double[] cq = rmsNorm(linear(x, w[k++], n, d.c(), d.qRank()), w[k++], n, d.qRank(), eps);
-            q = linear(cq, w[k++], n, d.qRank(), h * dqk);
+            double[] cq = DoubleRef.rmsNorm(DoubleRef.linear(x, w[k++], n, d.c(), d.qRank()), w[k++], n, d.qRank(), eps);
+            q = DoubleRef.linear(cq, w[k++], n, d.qRank(), h * dqk);
         } else {
-            q = linear(x, w[k++], n, d.c(), h * dqk);
+            q = DoubleRef.linear(x, w[k++], n, d.c(), h * dqk);
         }
         // keys and values
-        double[] kva = linear(x, w[k++], n, d.c(), r + dr);
+        double[] kva = DoubleRef.linear(x, w[k++], n, d.c(), r + dr);
         double[] latent = new double[n * r], kPe = new double[n * dr];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < r; j++) {
@@ -51,8 +53,8 @@ final class MlaRef {
                 kPe[i * dr + j] = kva[i * (r + dr) + r + j];
             }
         }
-        double[] cn = rmsNorm(latent, w[k++], n, r, eps);
-        double[] kv = linear(cn, w[k++], n, r, h * (dn + dv));
+        double[] cn = DoubleRef.rmsNorm(latent, w[k++], n, r, eps);
+        double[] kv = DoubleRef.linear(cn, w[k++], n, r, h * (dn + dv));
         double[] wo = w[k];
         // RoPE at position i % T
         for (int i = 0; i < n; i++) {
@@ -100,7 +102,7 @@ final class MlaRef {
         for (double v : cn) {
             maxAbsLatent = Math.max(maxAbsLatent, Math.abs(v));
         }
-        return new Out(linear(o, wo, n, h * dv, d.c()), maxAbsLatent);
+        return new Out(DoubleRef.linear(o, wo, n, h * dv, d.c()), maxAbsLatent);
     }
 
     /// Interleaved RoPE on `freqs.length` pairs starting at `off`.
@@ -111,35 +113,5 @@ final class MlaRef {
             x[off + 2 * j] = a * cos - b * sin;
             x[off + 2 * j + 1] = a * sin + b * cos;
         }
-    }
-
-    /// y[N, out] = x[N, in] · Wᵀ, W [out, in].
-    static double[] linear(double[] x, double[] w, int n, int in, int out) {
-        double[] y = new double[n * out];
-        for (int i = 0; i < n; i++) {
-            for (int o = 0; o < out; o++) {
-                double s = 0;
-                for (int p = 0; p < in; p++) {
-                    s += x[i * in + p] * w[o * in + p];
-                }
-                y[i * out + o] = s;
-            }
-        }
-        return y;
-    }
-
-    static double[] rmsNorm(double[] x, double[] w, int n, int c, double eps) {
-        double[] y = new double[n * c];
-        for (int i = 0; i < n; i++) {
-            double ss = 0;
-            for (int j = 0; j < c; j++) {
-                ss += x[i * c + j] * x[i * c + j];
-            }
-            double rs = 1 / Math.sqrt(ss / c + eps);
-            for (int j = 0; j < c; j++) {
-                y[i * c + j] = w[j] * x[i * c + j] * rs;
-            }
-        }
-        return y;
     }
 }

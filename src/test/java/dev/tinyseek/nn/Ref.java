@@ -3,37 +3,15 @@ package dev.tinyseek.nn;
 /// Naive double references for the layer tests, written from the definitions.
 final class Ref {
 
-    private Ref() {
-    }
-
-    /// y[N, out] = x[N, in] · Wᵀ, W [out, in].
     static double[] linear(double[] x, double[] w, int n, int in, int out) {
-        double[] y = new double[n * out];
-        for (int i = 0; i < n; i++) {
-            for (int o = 0; o < out; o++) {
-                double s = 0;
-                for (int p = 0; p < in; p++) {
-                    s += x[i * in + p] * w[o * in + p];
-                }
-                y[i * out + o] = s;
-            }
-        }
-        return y;
+        return dev.tinyseek.testkit.DoubleRef.linear(x, w, n, in, out);
     }
 
     static double[] rmsNorm(double[] x, double[] w, int n, int c, double eps) {
-        double[] y = new double[n * c];
-        for (int i = 0; i < n; i++) {
-            double ss = 0;
-            for (int j = 0; j < c; j++) {
-                ss += x[i * c + j] * x[i * c + j];
-            }
-            double r = 1 / Math.sqrt(ss / c + eps);
-            for (int j = 0; j < c; j++) {
-                y[i * c + j] = w[j] * x[i * c + j] * r;
-            }
-        }
-        return y;
+        return dev.tinyseek.testkit.DoubleRef.rmsNorm(x, w, n, c, eps);
+    }
+
+    private Ref() {
     }
 
     /// down( silu(x Gᵀ) ⊙ (x Uᵀ) ).

@@ -25,21 +25,6 @@ class RmsNormTest {
         return new Case(n, c, eps, g.floats(n * c), g.normal(c, 1), g.normal(n * c, 1));
     }
 
-    static double[] reference(double[] x, double[] w, int n, int c, double eps) {
-        double[] y = new double[n * c];
-        for (int i = 0; i < n; i++) {
-            double ss = 0;
-            for (int j = 0; j < c; j++) {
-                ss += x[i * c + j] * x[i * c + j];
-            }
-            double r = 1 / Math.sqrt(ss / c + eps);
-            for (int j = 0; j < c; j++) {
-                y[i * c + j] = w[j] * x[i * c + j] * r;
-            }
-        }
-        return y;
-    }
-
     @Test
     void forwardMatchesDoubleReference() {
         // the sum of squares runs in double; r is rounded to float once, then two float products:
@@ -48,7 +33,7 @@ class RmsNormTest {
             float[] y = new float[c.n() * c.c()];
             float[] rstd = new float[c.n()];
             RmsNorm.forward(y, rstd, c.x(), c.w(), c.n(), c.c(), c.eps());
-            GradCheck.assertClose("y", reference(toDouble(c.x()), toDouble(c.w()), c.n(), c.c(), c.eps()), y, 1e-6, 1e-37);
+            GradCheck.assertClose("y", dev.tinyseek.testkit.DoubleRef.rmsNorm(toDouble(c.x()), toDouble(c.w()), c.n(), c.c(), c.eps()), y, 1e-6, 1e-37);
             double[] ones = new double[c.c()];
             java.util.Arrays.fill(ones, 1);
             for (int i = 0; i < c.n(); i++) {
@@ -72,7 +57,7 @@ class RmsNormTest {
             RmsNorm.backward(dx, dw, c.dy(), c.x(), c.w(), rstd, n, ch);
             double[] dyD = toDouble(c.dy());
             double[][] args = {toDouble(c.x()), toDouble(c.w())};
-            ToDoubleFunction<double[][]> loss = a -> GradCheck.dot(dyD, reference(a[0], a[1], n, ch, c.eps()));
+            ToDoubleFunction<double[][]> loss = a -> GradCheck.dot(dyD, dev.tinyseek.testkit.DoubleRef.rmsNorm(a[0], a[1], n, ch, c.eps()));
             // dx_j = r·g_j − (r³/C)·(Σ g·x)·x_j with g = w ⊙ dy: two terms, each at most r·‖g‖ (Cauchy-Schwarz),
             // that cancel when the true gradient is small (C = 1: y ≈ w·sign(x), dx ≈ 0); float keeps
             // an absolute error of u times the terms, so the tolerance is measured against them
