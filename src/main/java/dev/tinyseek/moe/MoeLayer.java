@@ -120,20 +120,17 @@ public final class MoeLayer implements FeedForward {
         // 4. combine: y = shared(x) + Σ_j g_j · expert_j(x), each token's slots in order
         FeedForward.Saved sh = shared == null ? null : shared.forward(x, n);
         float[] y = sh == null ? new float[n * dim] : sh.y().clone();
-        float[][] contrib = new float[n * k][]; // per (token, slot): where its expert output row is
-        int[][] at = new int[n * k][];
+        int[] at = new int[n * k]; // per (token, slot): the row of its expert's output
         for (int ex = 0; ex < e; ex++) {
             for (int i = 0; i < loads[ex]; i++) {
-                int tok = rows[ex][i], j = slots[ex][i];
-                contrib[tok * k + j] = saved[ex].y();
-                at[tok * k + j] = new int[] {i};
+                at[rows[ex][i] * k + slots[ex][i]] = i;
             }
         }
         for (int tok = 0; tok < n; tok++) {
             for (int j = 0; j < k; j++) {
                 float g = r.weights()[tok * k + j];
-                float[] out = contrib[tok * k + j];
-                int o = at[tok * k + j][0] * dim;
+                float[] out = saved[r.experts()[tok * k + j]].y();
+                int o = at[tok * k + j] * dim;
                 for (int c = 0; c < dim; c++) {
                     y[tok * dim + c] += g * out[o + c];
                 }
