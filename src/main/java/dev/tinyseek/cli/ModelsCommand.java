@@ -1,0 +1,194 @@
+package dev.tinyseek.cli;
+
+import dev.tinyseek.model.Checkpoint;
+import dev.tinyseek.model.Transformer;
+import dev.tinyseek.rl.Evaluation;
+import dev.tinyseek.tasks.Problem;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/// `tinyseek models`: the shipped tiny models in `tiny-models/` — list them, make one again from
+/// scratch with the recipe its card records, or check that every card still tells the truth.
+final class ModelsCommand implements Main.Command {
+
+    /// How a shipped model is made: the command lines (run in this process, in order; `{out}` is
+    /// the model directory, `{work}` a scratch directory) and how its card evaluates it.
+    record Recipe(String name, String title, String description, List<String> commands, int digits, boolean reversed) {
+    }
+
+    static final int EVAL_PROBLEMS = 500;
+    static final long EVAL_SEED = 12345;
+    static final int GOLDEN = 5;
+
+    static final List<Recipe> RECIPES = List.of(
+            new Recipe("deepseek-v3-addition",
+                    "A 2-digit adder in the DeepSeek-V3 shape: Multi-head Latent Attention, DeepSeekMoE and one Multi-Token Prediction module.",
+                    "The `tiny` preset (hidden size 64, 2 layers: a dense first layer, then a MoE layer with 8 routed experts "
+                            + "(top 2, sigmoid gate, auxiliary-loss-free bias) and 1 shared expert; MLA with a 16-wide latent KV), "
+                            + "plus one MTP module (`num_nextn_predict_layers = 1`) trained with weight 0.3. Byte-level tokens; a "
+                            + "problem reads `07+45=` and the sum is written least-significant digit first (`250` for 52), ending "
+                            + "with a newline. Trained in fp32 with AdamW, 2000 steps of 64 problems. Try it with "
+                            + "`./tinyseek generate tiny-models/deepseek-v3-addition --prompt '72+98='`.",
+                    List.of("tinyseek train --mtp-depth 1 --steps 2000 --seed 1 --quiet --out {out} --plots {out}"),
+                    2, true));
+
+    @Override
+    public String summary() {
+        return "the shipped tiny models: list, make again from scratch, check their cards";
+    }
+
+    static Args spec() {
+        return new Args("models", "The small trained models shipped in tiny-models/, each with a model card.\n"
+                + "  tinyseek models list              the recipes and what is shipped\n"
+                + "  tinyseek models make NAME...      makes a model from scratch with its recipe and writes its card\n"
+                + "  tinyseek models check [DIR...]    loads each model and recomputes what its card states")
+                .positional("ACTION", "list | make | check")
+                .positional("NAME...", "recipe names (make) or model directories (check; default: all of tiny-models/)")
+                .option("dir", "DIR", "tiny-models", "where the shipped models live");
+    }
+
+    @Override
+    public int run(String[] argv, PrintStream out) throws Exception {
+        Args a = spec();
+        if (!a.parse(argv)) {
+            out.print(a.usage());
+            return 0;
+        }
+        String action = a.positional(0, "ACTION");
+        List<String> rest = a.positionals().subList(1, a.positionals().size());
+        Path root = Path.of(a.string("dir"));
+        return switch (action) {
+            case "list" -> list(root, out);
+            case "make" -> {
+                if (rest.isEmpty()) {
+                    throw new Args.UsageException("models make needs a recipe name; valid: " + names());
+                }
+                for (String n : rest) {
+                    recipe(n); // all names checked before the first (long) run
+                }
+                for (String n : rest) {
+                    make(recipe(n), root, out);
+                }
+                yield 0;
+            }
+            case "check" -> check(rest.isEmpty() ? shipped(root) : rest.stream().map(Path::of).toList(), out);
+            default -> throw new Args.UsageException("unknown action '" + action + "'; valid: list, make, check");
+        };
+    }
+
+    private static String names() {
+        return String.join(", ", RECIPES.stream().map(Recipe::name).toList());
+    }
+
+    static Recipe recipe(String name) {
+        return RECIPES.stream().filter(r -> r.name.equals(name)).findFirst()
+                .orElseThrow(() -> new Args.UsageException("no recipe '" + name + "'; valid: " + names()));
+    }
+
+    /// The model directories under `root` (those with a card), sorted by name.
+    static List<Path> shipped(Path root) throws IOException {
+        if (!Files.isDirectory(root)) {
+            throw new IOException(root + " is not a directory; run from the project's root or give --dir");
+        }
+        try (Stream<Path> s = Files.list(root)) {
+            return s.filter(p -> Files.isRegularFile(p.resolve(ModelCard.JSON))).sorted().toList();
+        }
+    }
+
+    private static int list(Path root, PrintStream out) throws IOException {
+        out.println("recipes (tinyseek models make NAME):");
+        for (Recipe r : RECIPES) {
+            Path dir = root.resolve(r.name);
+            String state = Files.isRegularFile(dir.resolve(ModelCard.JSON)) ? "shipped in " + dir : "not made yet";
+            out.printf("  %-28s %s%n  %-28s %s%n", r.name, r.title, "", state);
+        }
+        return 0;
+    }
+
+    private static int check(List<Path> dirs, PrintStream out) throws IOException {
+        int bad = 0;
+        for (Path d : dirs) {
+            List<String> wrong = ModelCard.check(d);
+            out.println((wrong.isEmpty() ? "ok     " : "WRONG  ") + d);
+            for (String w : wrong) {
+                out.println("       " + w);
+            }
+            bad += wrong.isEmpty() ? 0 : 1;
+        }
+        if (bad > 0) {
+            throw new IllegalStateException(bad + " of " + dirs.size() + " model cards disagree with their weights");
+        }
+        return 0;
+    }
+
+    /// Runs the recipe's commands into a scratch directory, evaluates the model, writes its card,
+    /// and only then replaces `root/NAME`.
+    static void make(Recipe r, Path root, PrintStream out) throws Exception {
+        Files.createDirectories(root);
+        Path tmp = Files.createTempDirectory(root, "." + r.name + ".making-");
+        Path work = Files.createTempDirectory("tinyseek-" + r.name + "-work-");
+        try {
+            long t0 = System.nanoTime();
+            for (String line : r.commands) {
+                out.println("$ " + line.replace("{out}", root.resolve(r.name).toString()));
+                String[] words = line.replace("{out}", tmp.toString()).replace("{work}", work.toString()).split(" +");
+                if (!words[0].equals("tinyseek")) {
+                    throw new IllegalStateException("recipe " + r.name + ": a command must start with 'tinyseek': " + line);
+                }
+                String[] argv = java.util.Arrays.copyOfRange(words, 1, words.length);
+                int code = Main.run(argv, out, out);
+                if (code != 0) {
+                    throw new IllegalStateException("recipe " + r.name + ": '" + line + "' exited with " + code);
+                }
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            // a shipped model is for using, not resuming: the optimizer state would triple its size
+            Files.deleteIfExists(tmp.resolve(dev.tinyseek.train.TrainingState.OPTIMIZER));
+            Files.deleteIfExists(tmp.resolve(dev.tinyseek.train.TrainingState.STATE));
+            if (!Files.isRegularFile(tmp.resolve(ModelCard.LOSS_PLOT))) {
+                throw new IllegalStateException("recipe " + r.name + " wrote no " + ModelCard.LOSS_PLOT + " (give the training command --plots {out})");
+            }
+
+            Transformer model = Checkpoint.load(tmp);
+            ModelCard.Eval e0 = new ModelCard.Eval(r.digits, r.reversed, EVAL_PROBLEMS, EVAL_SEED, r.digits + 3, 0);
+            int right = ModelCard.Eval.countRight(model, e0.task(), EVAL_PROBLEMS, EVAL_SEED, e0.maxAnswer());
+            ModelCard.Eval eval = new ModelCard.Eval(r.digits, r.reversed, EVAL_PROBLEMS, EVAL_SEED, e0.maxAnswer(), right);
+            List<ModelCard.Golden> golden = new ArrayList<>();
+            for (Problem p : e0.task().heldOut(GOLDEN, EVAL_SEED + 1)) {
+                golden.add(new ModelCard.Golden(p.prompt(), Evaluation.answer(model, p.prompt(), eval.maxAnswer())));
+            }
+            String machine = Runtime.getRuntime().availableProcessors() + "-core " + System.getProperty("os.arch") + " "
+                    + System.getProperty("os.name") + ", JDK " + Runtime.version().feature();
+            ModelCard card = new ModelCard(r.name, r.title, r.description, r.commands, seconds, machine, eval, golden, List.of());
+            card.write(tmp);
+
+            Path dest = root.resolve(r.name);
+            deleteTree(dest);
+            Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE);
+            out.printf("made %s in %.0f s: held-out exact match %d of %d (%.1f%%); card: %s%n", dest, seconds, right,
+                    EVAL_PROBLEMS, 100 * eval.accuracy(), dest.resolve(ModelCard.README));
+        } finally {
+            deleteTree(tmp);
+            deleteTree(work);
+        }
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(x);
+            }
+        }
+    }
+}
