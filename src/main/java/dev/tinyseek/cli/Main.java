@@ -83,6 +83,7 @@ public final class Main {
         StringBuilder sb = new StringBuilder("usage: tinyseek <command> [options]   (tinyseek <command> --help for details)\n\ncommands:\n");
         COMMANDS.forEach((name, c) -> sb.append(String.format("  %-17s %s%n", name, c.summary())));
         sb.append(String.format("  %-17s %s%n", "test", "run the test suite (./tinyseek launcher only)"));
+        sb.append(String.format("  %-17s %s%n", "jshell", "JShell with tinyseek loaded and notebooks/tinyseek.jsh (./tinyseek launcher only)"));
         sb.append("\nglobal: --debug prints stack traces; --version\n");
         return sb.toString();
     }

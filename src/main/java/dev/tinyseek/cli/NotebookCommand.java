@@ -19,7 +19,7 @@ final class NotebookCommand implements Main.Command {
         return new Args("notebook", "Runs each notebook's code cells in one fresh JShell (no Jupyter needed) and prints\n"
                 + "every cell's output; stops at the first cell that fails (exit code 1). --write saves the outputs\n"
                 + "into the notebook, so that what a reader sees is what the code does.")
-                .positional("FILE...", "one or more .ipynb notebooks")
+                .positional("FILE...", "one or more .ipynb notebooks (or .jsh JShell scripts, run as one cell)")
                 .flag("write", "store the outputs in the notebook files");
     }
 
@@ -56,7 +56,7 @@ final class NotebookCommand implements Main.Command {
             boolean ok = cells.stream().allMatch(c -> c.errors().isEmpty());
             if (!ok) {
                 failed++;
-            } else if (a.isSet("write")) {
+            } else if (a.isSet("write") && f.toString().endsWith(".ipynb")) {
                 NotebookRunner.writeOutputs(f, cells);
                 out.println("wrote the outputs into " + f);
             }

@@ -38,9 +38,10 @@ public final class NotebookRunner {
 
     /// Runs every code cell of `notebook`. `classpath` is added to the shell before the first
     /// cell; a `%classpath` line adds its jar when the jar exists (the tests run before the jar
-    /// is built and pass the compiled classes instead).
+    /// is built and pass the compiled classes instead). A JShell script (`.jsh`, such as the
+    /// start-up script `notebooks/tinyseek.jsh`) runs as one cell.
     public static List<Cell> run(Path notebook, List<Path> classpath) throws IOException {
-        List<String> sources = codeCells(notebook);
+        List<String> sources = notebook.toString().endsWith(".jsh") ? List.of(Files.readString(notebook)) : codeCells(notebook);
         List<Cell> cells = new ArrayList<>();
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8);

@@ -36,6 +36,18 @@ class NotebooksTest {
     }
 
     @Test
+    void theJShellStartupScriptRunsAndItsHelpersWork(@TempDir Path dir) throws Exception {
+        Path script = dir.resolve("use.jsh");
+        Files.writeString(script, Files.readString(Path.of("notebooks/tinyseek.jsh"))
+                + "var m = load(\"tiny-models/deepseek-v3-addition\");\n"
+                + "System.out.println(\"answer=\" + ask(m, \"72+98=\") + \" \" + show(new float[] {1.5f, -2f}));\n");
+        List<NotebookRunner.Cell> cells = NotebookRunner.run(script, classpath());
+        assertThat(cells).hasSize(1);
+        assertThat(cells.get(0).errors()).isEmpty();
+        assertThat(cells.get(0).output()).contains("answer=071 [1.500, -2.000] (n = 2)");
+    }
+
+    @Test
     void aFailingCellIsReportedWithItsNumberAndStopsTheRun(@TempDir Path dir) throws Exception {
         Path nb = dir.resolve("bad.ipynb");
         Files.writeString(nb, """
