@@ -27,6 +27,7 @@ public final class Main {
         COMMANDS.put("cost", new CostCommand());
         COMMANDS.put("bench", new BenchCommand());
         COMMANDS.put("models", new ModelsCommand());
+        COMMANDS.put("demo", new DemoCommand());
     }
 
     public static void main(String[] args) {
