@@ -26,6 +26,7 @@ public final class Main {
         COMMANDS.put("notebook", new NotebookCommand());
         COMMANDS.put("cost", new CostCommand());
         COMMANDS.put("bench", new BenchCommand());
+        COMMANDS.put("grade", new GradeCommand());
     }
 
     public static void main(String[] args) {
