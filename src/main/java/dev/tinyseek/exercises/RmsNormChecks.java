@@ -16,7 +16,7 @@ final class RmsNormChecks {
     record Rows(int n, int c, float[] x, float[] w, float[] dy) {
     }
 
-    private static final String EQ = "with g = w ⊙ dy and r = 1/sqrt(mean(x²) + eps): dx = r·g − (r³/C)·(Σ_j g_j x_j)·x; "
+    private static final String EQ = "With g = w ⊙ dy and r = 1/sqrt(mean(x²) + eps): dx = r·g − (r³/C)·(Σ_j g_j x_j)·x; "
             + "dw = Σ_rows dy ⊙ x · r (tensor/RmsNorm.java)";
 
     static Rows make(Cases.Gen g) {

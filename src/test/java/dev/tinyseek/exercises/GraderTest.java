@@ -168,6 +168,25 @@ class GraderTest {
     }
 
     @Test
+    void everyNotebooksExercisesPointToARealGraderCommand() throws IOException {
+        List<Path> notebooks;
+        try (Stream<Path> s = Files.list(Path.of("notebooks"))) {
+            notebooks = s.filter(p -> p.toString().endsWith(".ipynb")).sorted().toList();
+        }
+        for (Path nb : notebooks) {
+            String text = Files.readString(nb);
+            if (!text.contains("## Exercises")) {
+                continue;
+            }
+            assertThat(text).as(nb + " points to the grader").contains("./tinyseek grade");
+            var m = java.util.regex.Pattern.compile("grade --starter ([a-z0-9-]+)").matcher(text);
+            while (m.find()) {
+                assertThat(Exercises.byName(m.group(1))).as(nb + ": --starter " + m.group(1)).isPresent();
+            }
+        }
+    }
+
+    @Test
     void theGrpoReferenceFollowsTheSpecConvention() {
         // spec/grpo.md §1.3: G = 2, rewards {0, 1} give ±0.707 with the sample std; ε = 1e-4 on top
         double[] a = GrpoReference.advantages(new double[] {0, 1}, 2);
