@@ -78,10 +78,6 @@ public final class Cases {
             }
             return x;
         }
-
-        public int nextIntBits() {
-            return random.nextInt();
-        }
     }
 
     /// Runs `check` on cases made by `make`, sizes small to large; returns the first failure
