@@ -61,8 +61,8 @@ final class RmsNormChecks {
                             for (int i = 0; i < ew.length; i++) {
                                 ew[i] -= 1f;
                             }
-                            Mismatch.close("dx after backward into dx = 1", ex, dx, 1e-6, 1e-6);
-                            Mismatch.close("dw after backward into dw = −1", ew, dw, 1e-6, 1e-6);
+                            Mismatch.close("dx (it held 1 before backward)", ex, dx, 1e-6, 1e-6);
+                            Mismatch.close("dw (it held −1 before backward)", ew, dw, 1e-6, 1e-6);
                         })),
                 new Check<>("dx is orthogonal to x in each row (RMSNorm ignores the scale of x)",
                         "y(k·x) = y(x), so moving x along itself changes nothing and Σ_j dx_j x_j ≈ 0; "
