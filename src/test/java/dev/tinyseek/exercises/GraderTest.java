@@ -196,6 +196,28 @@ class GraderTest {
     }
 
     @Test
+    void aCheckThatRunsTooLongIsStoppedAndReported() {
+        KlExercise endless = new KlExercise() {
+            @Override
+            public double k3(double logp, double logpRef) {
+                while (!Thread.currentThread().isInterrupted()) {
+                    Thread.onSpinWait();
+                }
+                throw new IllegalStateException("interrupted");
+            }
+
+            @Override
+            public double gradient(double logp, double logpRef) {
+                return 0;
+            }
+        };
+        Grader.Result r = Grader.run(GrpoChecks.k3(), endless, "Endless", 200);
+        assertThat(r.passed()).isFalse();
+        assertThat(r.entries()).hasSize(1);
+        assertThat(Grader.report("Endless.java", r)).contains("did not finish within 0.2 s").contains("remaining checks were skipped");
+    }
+
+    @Test
     void theGrpoReferenceFollowsTheSpecConvention() {
         // spec/grpo.md §1.3: G = 2, rewards {0, 1} give ±0.707 with the sample std; ε = 1e-4 on top
         double[] a = GrpoReference.advantages(new double[] {0, 1}, 2);
