@@ -28,6 +28,7 @@ public final class Main {
         COMMANDS.put("bench", new BenchCommand());
         COMMANDS.put("models", new ModelsCommand());
         COMMANDS.put("demo", new DemoCommand());
+        COMMANDS.put("grade", new GradeCommand());
     }
 
     public static void main(String[] args) {

@@ -1,0 +1,79 @@
+package dev.tinyseek.cli;
+
+import dev.tinyseek.exercises.Exercise;
+import dev.tinyseek.exercises.Exercises;
+import dev.tinyseek.exercises.Grader;
+import dev.tinyseek.exercises.StudentCompiler;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/// `tinyseek grade FILE.java`: compiles a student's solution of an exercise in memory, runs the
+/// exercise's properties and gradient checks on it, and prints the report (exit code 0 only when
+/// every check passes). `--list` lists the exercises, `--starter NAME` writes a starter file.
+final class GradeCommand implements Main.Command {
+
+    @Override
+    public String summary() {
+        return "grade an exercise solution (FILE.java); --list, --starter NAME";
+    }
+
+    static Args spec() {
+        return new Args("grade", "Compiles FILE.java in memory, finds the exercise interface its class implements, runs that\n"
+                + "exercise's properties and gradient checks on it in place of tinyseek's own code, and prints what passed,\n"
+                + "the smallest failing case and a hint for each failure. Exit code 0 only when every check passes.\n"
+                + "Start from a starter file: tinyseek grade --list, then tinyseek grade --starter NAME.")
+                .positional("FILE", "a .java file whose class implements an exercise interface")
+                .flag("list", "list the exercises")
+                .option("starter", "NAME", null, "write the starter file of exercise NAME (see --list)")
+                .option("out", "DIR", ".", "where --starter writes the file")
+                .flag("force", "let --starter overwrite an existing file");
+    }
+
+    @Override
+    public int run(String[] argv, PrintStream out) throws Exception {
+        Args a = spec();
+        if (!a.parse(argv)) {
+            out.print(a.usage());
+            return 0;
+        }
+        if (a.isSet("list")) {
+            out.println("exercises (tinyseek grade --starter NAME writes the starter file):");
+            for (Exercise<?> ex : Exercises.all()) {
+                out.printf("  %-17s %s%n  %-17s   implement %s in %s.java; tinyseek's own: %s%n", ex.name(), ex.title(), "",
+                        ex.api().getSimpleName(), ex.starterClass(), ex.source());
+            }
+            return 0;
+        }
+        if (a.has("starter")) {
+            String name = a.string("starter");
+            Exercise<?> ex = Exercises.byName(name).orElseThrow(() -> new Args.UsageException(
+                    "--starter " + name + " is not an exercise; valid: " + Exercises.names()));
+            Path dir = Path.of(a.string("out"));
+            Files.createDirectories(dir);
+            Path file = dir.resolve(ex.starterClass() + ".java");
+            if (Files.exists(file) && !a.isSet("force")) {
+                throw new IllegalArgumentException(file + " exists already (your work?); pass --force to overwrite it or --out DIR to write elsewhere");
+            }
+            Files.writeString(file, ex.starter(), StandardCharsets.UTF_8);
+            out.println("wrote " + file + "; fill in the TODOs, then: tinyseek grade " + file);
+            return 0;
+        }
+        if (a.positionals().isEmpty()) {
+            throw new Args.UsageException("missing FILE.java (or --list, or --starter NAME); see 'tinyseek grade --help'");
+        }
+        Path file = Path.of(a.positional(0, "FILE"));
+        if (!file.getFileName().toString().endsWith(".java")) {
+            throw new Args.UsageException(file + " is not a .java file; pass the source file of your solution, e.g. MySoftmax.java");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(file + ": no such file");
+        }
+        Grader.Graded g = Grader.gradeSource(new StudentCompiler.Source(file.getFileName().toString(),
+                Files.readString(file, StandardCharsets.UTF_8)));
+        out.print(g.report());
+        return g.passed() ? 0 : 1;
+    }
+}

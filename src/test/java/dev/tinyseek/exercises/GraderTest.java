@@ -1,0 +1,229 @@
+package dev.tinyseek.exercises;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/// The grader graded: every reference solution passes every check of its exercise; every
+/// deliberately wrong solution fails the check that its mistake breaks, and the report shows
+/// that check's hint; every starter compiles and fails as "TODO". All the files are compiled in
+/// one `javax.tools` task (about a second for all of them).
+class GraderTest {
+
+    static final Path DIR = Path.of("src/test/resources/exercises");
+
+    static StudentCompiler.Compiled compiled;
+
+    /// What each wrong solution must fail: a check (by a part of its name), and a part of the hint
+    /// the report must print for it.
+    static final Map<String, String[]> WRONG = Map.ofEntries(
+            Map.entry("SoftmaxNoMaxShift", new String[] {"large logits", "subtract the row max"}),
+            Map.entry("SoftmaxBackwardNoDot", new String[] {"backward equals finite differences", "dx_i = y_i (dy_i − Σ_j y_j dy_j)"}),
+            Map.entry("RmsNormMissingTerm", new String[] {"dx equals finite differences", "r's dependence on every x_j"}),
+            Map.entry("RmsNormAssigns", new String[] {"accumulates", "dx[i] += ..."}),
+            Map.entry("RopeFrequencyOffByOne", new String[] {"equals tinyseek's Rope", "f_j = θ^(−2j/Dr)"}),
+            Map.entry("RopeRotateHalf", new String[] {"keeps its length", "a rotation of the pair (x[2j], x[2j+1])"}),
+            Map.entry("GateBiasInWeights", new String[] {"from the scores without the bias", "the bias steers the choice only"}),
+            Map.entry("GateGroupMax", new String[] {"sum of the two best", "SUM of its two best"}),
+            Map.entry("GateMaskZero", new String[] {"negative selection scores", "−∞, not 0"}),
+            Map.entry("MlaKeyRowsFirst", new String[] {"equals the naive form", "W^UK_h = rows [h·(Dn+Dv)"}),
+            Map.entry("MlaNoRopeScore", new String[] {"equals the naive form", "q_pe·k_pe_j"}),
+            Map.entry("E4m3TiesAway", new String[] {"midpoints between neighbouring codes", "not away from zero"}),
+            Map.entry("E4m3OverflowFirst", new String[] {"overflow: up to 464 gives 448", "round first, then overflow"}),
+            Map.entry("AdvantagesPopulationStd", new String[] {"worked values", "the std is the sample std"}),
+            Map.entry("AdvantagesNoEpsilon", new String[] {"worked values", "add ε = 1e-4"}),
+            Map.entry("AdvantagesFloatSums", new String[] {"adding b (up to 1e4)", "accumulate in double"}),
+            Map.entry("K3SwappedRatio", new String[] {"its mean under π is KL", "only with x = π_ref/π_θ"}),
+            Map.entry("K3GradientSign", new String[] {"gradient equals finite differences", "∂k3/∂logp = 1 − x"}));
+
+    @BeforeAll
+    static void compileEverything() throws IOException {
+        List<StudentCompiler.Source> sources = new ArrayList<>();
+        for (String sub : List.of("solutions", "wrong")) {
+            try (Stream<Path> s = Files.list(DIR.resolve(sub))) {
+                for (Path p : s.sorted().toList()) {
+                    sources.add(new StudentCompiler.Source(p.getFileName().toString(), Files.readString(p)));
+                }
+            }
+        }
+        for (Exercise<?> ex : Exercises.all()) {
+            sources.add(new StudentCompiler.Source(ex.starterClass() + ".java", ex.starter()));
+        }
+        compiled = StudentCompiler.compile(sources);
+        assertThat(compiled.errors()).as("the solutions, wrong solutions and starters compile").isEmpty();
+    }
+
+    static Grader.Graded grade(String className) throws ClassNotFoundException {
+        return Grader.gradeClasses(className + ".java", List.of(Class.forName(className, false, compiled.loader())));
+    }
+
+    static Stream<String> solutions() throws IOException {
+        try (Stream<Path> s = Files.list(DIR.resolve("solutions"))) {
+            return s.map(p -> p.getFileName().toString().replace(".java", "")).sorted().toList().stream();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("solutions")
+    void everyReferenceSolutionPassesEveryCheck(String name) throws Exception {
+        Grader.Graded g = grade(name);
+        assertThat(g.results()).as(g.report()).hasSize(1);
+        assertThat(g.passed()).as(g.report()).isTrue();
+        assertThat(g.report()).doesNotContain("FAIL").contains("Result: PASS");
+    }
+
+    @Test
+    void everyExerciseHasAReferenceSolutionAndAWrongOne() throws Exception {
+        List<String> sols = solutions().toList();
+        for (Exercise<?> ex : Exercises.all()) {
+            assertThat(sols.stream().anyMatch(s -> ex.implementedBy(load(s)))).as("a solution of " + ex.name()).isTrue();
+            assertThat(WRONG.keySet().stream().anyMatch(s -> ex.implementedBy(load(s)))).as("a wrong solution of " + ex.name()).isTrue();
+        }
+    }
+
+    static Class<?> load(String name) {
+        try {
+            return Class.forName(name, false, compiled.loader());
+        } catch (ClassNotFoundException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static Stream<String> wrongOnes() {
+        return WRONG.keySet().stream().sorted();
+    }
+
+    @ParameterizedTest
+    @MethodSource("wrongOnes")
+    void everyWrongSolutionFailsTheCheckItBreaksWithItsHint(String name) throws Exception {
+        assertThat(Files.exists(DIR.resolve("wrong/" + name + ".java"))).isTrue();
+        Grader.Graded g = grade(name);
+        String check = WRONG.get(name)[0], hint = WRONG.get(name)[1];
+        assertThat(g.passed()).as(g.report()).isFalse();
+        Grader.Entry failed = g.results().getFirst().entries().stream().filter(e -> e.name().contains(check)).findFirst().orElseThrow();
+        assertThat(failed.outcome().passed()).as(g.report()).isFalse();
+        assertThat(failed.hint()).contains(hint);
+        String block = g.report().substring(g.report().indexOf("FAIL  " + failed.name()));
+        assertThat(block).as(g.report()).contains("smallest failing case").contains("hint:");
+        assertThat(block.replaceAll("\\s+", " ")).as(g.report()).contains(hint.replaceAll("\\s+", " "));
+        assertThat(g.report()).contains("Result: FAIL");
+    }
+
+    @Test
+    void theSmallestFailingCaseIsReported() throws Exception {
+        // a wrong head offset only shows with two heads or more: the case reported has exactly 2
+        Grader.Graded g = grade("MlaKeyRowsFirst");
+        assertThat(g.report()).as(g.report()).contains("h = 2,");
+        // ties away from zero: the smallest midpoint, 2^-10 (between 0 and 0x01), is the case reported
+        Grader.Graded e = grade("E4m3TiesAway");
+        assertThat(e.report()).as(e.report()).contains("x = 9.765625E-4 ");
+    }
+
+    @Test
+    void floatSumsFailOnlyWhereTheyMatter() throws Exception {
+        // float accumulation is within rounding of the reference for rewards near 1, and wrong only
+        // with a large common offset: the shift check alone fails, so its hint is the one printed
+        Grader.Graded g = grade("AdvantagesFloatSums");
+        assertThat(g.results().getFirst().entries()).filteredOn(e -> !e.outcome().passed())
+                .extracting(Grader.Entry::name).as(g.report()).singleElement().asString().startsWith("adding b");
+    }
+
+    @Test
+    void everyStarterCompilesAndFailsAsNotWrittenYet() throws Exception {
+        for (Exercise<?> ex : Exercises.all()) {
+            Grader.Graded g = grade(ex.starterClass());
+            assertThat(g.results()).singleElement().extracting(r -> r.exercise().name()).isEqualTo(ex.name());
+            assertThat(g.passed()).isFalse();
+            assertThat(g.report()).contains("TODO: write " + ex.starterClass());
+            assertThat(ex.starter()).contains("./tinyseek grade " + ex.starterClass() + ".java");
+        }
+    }
+
+    @Test
+    void compileErrorsAreReportedWithTheirLineAndColumn() {
+        String code = """
+                import dev.tinyseek.exercises.KlExercise;
+
+                public class Broken implements KlExercise {
+                    public double k3(double logp, double logpRef) {
+                        return Math.exp(logpRef - logp) - (logpRef - logp) - 1
+                    }
+                    public double gradient(double logp, double logpRef) { return 0; }
+                }
+                """;
+        Grader.Graded g = Grader.gradeSource(new StudentCompiler.Source("Broken.java", code));
+        assertThat(g.passed()).isFalse();
+        assertThat(g.report()).contains("Broken.java does not compile").contains("Broken.java:5:").contains("';' expected")
+                .contains("return Math.exp(logpRef - logp)");
+    }
+
+    @Test
+    void aClassThatImplementsNoExerciseIsToldWhichInterfacesExist() {
+        Grader.Graded g = Grader.gradeSource(new StudentCompiler.Source("Nothing.java", "public class Nothing {}"));
+        assertThat(g.passed()).isFalse();
+        assertThat(g.report()).contains("no class in it implements an exercise interface")
+                .contains("dev.tinyseek.exercises.SoftmaxExercise").contains("--starter");
+    }
+
+    @Test
+    void everyNotebooksExercisesPointToARealGraderCommand() throws IOException {
+        List<Path> notebooks;
+        try (Stream<Path> s = Files.list(Path.of("notebooks"))) {
+            notebooks = s.filter(p -> p.toString().endsWith(".ipynb")).sorted().toList();
+        }
+        for (Path nb : notebooks) {
+            String text = Files.readString(nb);
+            if (!text.contains("## Exercises")) {
+                continue;
+            }
+            assertThat(text).as(nb + " points to the grader").contains("./tinyseek grade");
+            var m = java.util.regex.Pattern.compile("grade --starter ([a-z0-9-]+)").matcher(text);
+            while (m.find()) {
+                assertThat(Exercises.byName(m.group(1))).as(nb + ": --starter " + m.group(1)).isPresent();
+            }
+        }
+    }
+
+    @Test
+    void aCheckThatRunsTooLongIsStoppedAndReported() {
+        KlExercise endless = new KlExercise() {
+            @Override
+            public double k3(double logp, double logpRef) {
+                while (!Thread.currentThread().isInterrupted()) {
+                    Thread.onSpinWait();
+                }
+                throw new IllegalStateException("interrupted");
+            }
+
+            @Override
+            public double gradient(double logp, double logpRef) {
+                return 0;
+            }
+        };
+        Grader.Result r = Grader.run(GrpoChecks.k3(), endless, "Endless", 200);
+        assertThat(r.passed()).isFalse();
+        assertThat(r.entries()).hasSize(1);
+        assertThat(Grader.report("Endless.java", r)).contains("did not finish within 0.2 s").contains("remaining checks were skipped");
+    }
+
+    @Test
+    void theGrpoReferenceFollowsTheSpecConvention() {
+        // spec/grpo.md §1.3: G = 2, rewards {0, 1} give ±0.707 with the sample std; ε = 1e-4 on top
+        double[] a = GrpoReference.advantages(new double[] {0, 1}, 2);
+        assertThat(a[0]).isEqualTo(-0.5 / (Math.sqrt(0.5) + 1e-4));
+        assertThat(GrpoReference.advantages(new double[] {0.1, 0.1, 0.1}, 3)).containsOnly(0.0);
+        assertThat(GrpoReference.k3(-1, -1)).isZero();
+        assertThat(GrpoReference.k3(Math.log(0.5), Math.log(0.25))).isCloseTo(0.5 + Math.log(2) - 1, org.assertj.core.api.Assertions.within(1e-15));
+    }
+}

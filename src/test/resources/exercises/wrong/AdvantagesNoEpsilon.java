@@ -1,0 +1,30 @@
+import dev.tinyseek.exercises.AdvantageExercise;
+
+/// WRONG on purpose: divides by std instead of std + ε.
+public class AdvantagesNoEpsilon implements AdvantageExercise {
+
+    @Override
+    public double[] advantages(double[] rewards, int groupSize) {
+        double[] a = new double[rewards.length];
+        for (int start = 0; start < rewards.length; start += groupSize) {
+            boolean same = true;
+            double sum = 0;
+            for (int i = start; i < start + groupSize; i++) {
+                same &= rewards[i] == rewards[start];
+                sum += rewards[i];
+            }
+            if (same) {
+                continue;
+            }
+            double mean = sum / groupSize, ss = 0;
+            for (int i = start; i < start + groupSize; i++) {
+                ss += (rewards[i] - mean) * (rewards[i] - mean);
+            }
+            double std = Math.sqrt(ss / (groupSize - 1));
+            for (int i = start; i < start + groupSize; i++) {
+                a[i] = (rewards[i] - mean) / std;
+            }
+        }
+        return a;
+    }
+}

@@ -1,0 +1,56 @@
+import dev.tinyseek.exercises.E4m3Exercise;
+
+/// WRONG on purpose: decides overflow before rounding (449 becomes NaN instead of 448).
+public class E4m3OverflowFirst implements E4m3Exercise {
+
+    @Override
+    public int encode(float x, boolean saturate) {
+        int bits = Float.floatToRawIntBits(x);
+        int sign = (bits >>> 24) & 0x80;
+        if (Float.isNaN(x)) {
+            return 0x7F | sign;
+        }
+        if (Float.isInfinite(x)) {
+            return (saturate ? 0x7E : 0x7F) | sign;
+        }
+        int mag = bits & 0x7FFFFFFF;
+        if (mag == 0) {
+            return sign;
+        }
+        if (Math.abs(x) > 448f) {
+            return (saturate ? 0x7E : 0x7F) | sign;
+        }
+        // |x| = m · 2^(e − 23) with m the 24-bit significand
+        int e = (mag >>> 23) == 0 ? -126 : (mag >>> 23) - 127;
+        long m = (mag >>> 23) == 0 ? (mag & 0x7FFFFF) : ((mag & 0x7FFFFF) | 0x800000);
+        // the E4M3 grid around |x|: spacing 2^(e − 3) for e ≥ −6, 2^-9 below
+        int gridExp = Math.max(e, -6) - 3;
+        int drop = gridExp - (e - 23); // bits of m below the grid
+        long units; // |x| in grid units, rounded to nearest even
+        if (drop >= 40) {
+            units = 0;
+        } else {
+            units = m >>> drop;
+            long rest = m & ((1L << drop) - 1), half = 1L << (drop - 1);
+            if (rest > half || (rest == half && (units & 1) == 1)) {
+                units++;
+            }
+        }
+        // back to a code: value = units · 2^gridExp
+        int code;
+        if (gridExp == -9) {
+            code = (int) units; // subnormal (units ≤ 8: 8 is the smallest normal, code 0x08)
+        } else {
+            int exp = e, mant = (int) units - 8; // units in [8, 16]
+            if (units == 16) {
+                exp++;
+                mant = 0;
+            }
+            code = ((exp + 7) << 3) | mant;
+        }
+        if (code > 0x7E) {
+            return (saturate ? 0x7E : 0x7F) | sign;
+        }
+        return code | sign;
+    }
+}
