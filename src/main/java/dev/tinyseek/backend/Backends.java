@@ -31,7 +31,7 @@ public final class Backends {
     }
 
     /// The names [#byName] knows.
-    public static final java.util.List<String> NAMES = java.util.List.of("java", "naive", "blas");
+    public static final java.util.List<String> NAMES = java.util.List.of("java", "naive", "blas", "cuda");
 
     /// Chooses a backend by name: `java` (default), `naive` (the slow control), `blas` (OpenBLAS)
     /// or `cuda` (cuBLAS on the first GPU). A native one whose library or device is missing throws
@@ -41,6 +41,7 @@ public final class Backends {
             case "java" -> new JavaGemm();
             case "naive" -> new NaiveGemm();
             case "blas" -> new BlasGemm();
+            case "cuda" -> CudaGemm.open();
             default -> throw new IllegalArgumentException("unknown backend '" + name + "'; valid: "
                     + String.join(", ", NAMES));
         };

@@ -19,6 +19,7 @@ import java.util.List;
 /// installed. A name without a `/` goes to the system's loader (its usual search path, including
 /// `LD_LIBRARY_PATH`); a name with one is opened as that file. The library stays loaded for the
 /// life of the JVM (the global arena), as a loaded native library does anyway.
+@SuppressWarnings("restricted") // FFM: loading libraries and making downcalls
 final class NativeLibrary {
 
     /// The file that was opened, as it was asked for.
@@ -64,14 +65,13 @@ final class NativeLibrary {
         return Linker.nativeLinker().downcallHandle(symbol(symbol), fd, options);
     }
 
-    /// Candidate file names: the `-D` property's value first when set, then the given names.
+    /// Candidate file names: the `-D` property's value alone when it is set (the user named the
+    /// file, so no other is tried), else the given names in order.
     static List<String> candidates(String property, String... names) {
-        List<String> l = new ArrayList<>();
         String p = System.getProperty(property);
         if (p != null && !p.isBlank()) {
-            l.add(p.trim());
+            return List.of(p.trim());
         }
-        l.addAll(List.of(names));
-        return l;
+        return List.of(names);
     }
 }

@@ -19,9 +19,10 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 /// runs, which is right for a call that lasts micro- to milliseconds and never calls back into Java.
 ///
 /// **Which file.** `libopenblas.so.0` through the system loader first, then the usual paths of
-/// Debian/Ubuntu, Fedora and Homebrew; `-Dtinyseek.blas=/path/to/libopenblas.so.0` comes before
-/// all of them. Debian's `libopenblas.so.0` has 32-bit integers (the `libopenblas64` packages,
+/// Debian/Ubuntu, Fedora and Homebrew; `-Dtinyseek.blas=/path/to/libopenblas.so.0` replaces
+/// them all. Debian's `libopenblas.so.0` has 32-bit integers (the `libopenblas64` packages,
 /// with 64-bit ones, are not used). The C prototypes are those of OpenBLAS's `cblas.h`.
+@SuppressWarnings("restricted") // FFM: loading libraries, downcalls, sizing native pointers
 public final class OpenBlas {
 
     // enum CBLAS_ORDER { CblasRowMajor = 101, CblasColMajor = 102 };                (cblas.h)
