@@ -1,5 +1,7 @@
 package dev.tinyseek.backend;
 
+import java.util.concurrent.ForkJoinTask;
+
 /// The GEMM of a CPU BLAS: every product is one `cblas_sgemm` call into OpenBLAS, on the Java
 /// arrays themselves (no copies; see [OpenBlas]).
 ///
@@ -9,8 +11,11 @@ package dev.tinyseek.backend;
 /// `lda = transA ? M : K`, `ldb = transB ? K : N`, `ldc = N`.
 ///
 /// **Threads.** OpenBLAS gets as many threads as the Java backends ([Parallel#threads()], i.e.
-/// `--threads` or `-Dtinyseek.threads`), checked before each call, so that `--threads 1` means
-/// one core for every backend; small products run on one thread by OpenBLAS's own rule.
+/// `--threads` or `-Dtinyseek.threads`), so that `--threads 1` means one core for every backend;
+/// small products run on one thread by OpenBLAS's own rule. A call made from inside a parallel
+/// loop (attention runs its heads, MoE its experts, in parallel) gets one OpenBLAS thread: the
+/// loop already keeps every core busy, and OpenBLAS threads on top of it would fight over the
+/// cores (measured on the `small` model before this rule: BLAS training at 0.18x the Java speed).
 ///
 /// **Bits.** Its order of summation differs from the Java one (blocks of `k`, fused
 /// multiply-adds), so results differ in the last bits and are held to the Java backend by the
@@ -20,7 +25,6 @@ package dev.tinyseek.backend;
 public final class BlasGemm implements Gemm {
 
     private final OpenBlas blas;
-    private volatile int threadsSet = -1;
 
     /// Loads OpenBLAS; throws a [BackendUnavailableException] saying how to install it when missing.
     public BlasGemm() {
@@ -55,11 +59,9 @@ public final class BlasGemm implements Gemm {
             }
             return;
         }
-        int t = Parallel.threads();
-        if (t != threadsSet) {
-            blas.setThreads(t);
-            threadsSet = t;
-        }
+        // one level of parallelism: a call from inside a parallel loop (a worker thread; the
+        // loop's caller waits for it) runs on one OpenBLAS thread, a call from outside on all
+        blas.useThreads(ForkJoinTask.inForkJoinPool() ? 1 : Parallel.threads());
         blas.sgemm(transA, transB, m, n, k, 1f,
                 a, aOff, transA ? m : k,
                 b, bOff, transB ? k : n,

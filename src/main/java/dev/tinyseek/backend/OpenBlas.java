@@ -135,10 +135,23 @@ public final class OpenBlas {
 
     /// Sets the number of threads OpenBLAS uses for one call.
     public void setThreads(int n) {
+        threadsSet = n;
         try {
             setNumThreads.invokeExact(n);
         } catch (Throwable t) {
             throw rethrow("openblas_set_num_threads", t);
+        }
+    }
+
+    private volatile int threadsSet = -1;
+
+    /// Sets OpenBLAS's thread count to `n` unless it already is (a call costs little, but the
+    /// GEMM asks before every product). The count is global to the library; callers that want
+    /// different counts must not run at the same time (see [BlasGemm]).
+    void useThreads(int n) {
+        if (n != threadsSet) {
+            setThreads(n);
+            threadsSet = n;
         }
     }
 
