@@ -1,12 +1,15 @@
 package dev.tinyseek.backend;
 
 /// Which [Gemm] the model's linear layers use. The plain-Java one is the default and needs
-/// nothing outside the JDK.
+/// nothing outside the JDK; `blas` calls OpenBLAS and `cuda` cuBLAS through the FFM API.
 ///
 /// ```java
 /// Backends.use("java");          // the default
+/// Backends.use("blas");          // OpenBLAS; a clear error if libopenblas.so.0 is missing
 /// Gemm g = Backends.gemm();
 /// ```
+///
+/// On the command line: `tinyseek --backend blas train ...`.
 public final class Backends {
 
     private static volatile Gemm current = new JavaGemm();
@@ -27,12 +30,20 @@ public final class Backends {
         current = g;
     }
 
-    /// Chooses a backend by name: `java` (default) or `naive` (the slow control).
+    /// The names [#byName] knows.
+    public static final java.util.List<String> NAMES = java.util.List.of("java", "naive", "blas", "cuda");
+
+    /// Chooses a backend by name: `java` (default), `naive` (the slow control), `blas` (OpenBLAS)
+    /// or `cuda` (cuBLAS on the first GPU). A native one whose library or device is missing throws
+    /// a [BackendUnavailableException] that names the file and how to get it.
     public static Gemm byName(String name) {
-        return switch (name) {
+        return switch (name == null ? "" : name) {
             case "java" -> new JavaGemm();
             case "naive" -> new NaiveGemm();
-            default -> throw new IllegalArgumentException("unknown backend '" + name + "'; valid: java, naive");
+            case "blas" -> new BlasGemm();
+            case "cuda" -> CudaGemm.open();
+            default -> throw new IllegalArgumentException("unknown backend '" + name + "'; valid: "
+                    + String.join(", ", NAMES));
         };
     }
 

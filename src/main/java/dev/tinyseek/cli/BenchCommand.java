@@ -42,7 +42,8 @@ final class BenchCommand implements Main.Command {
                 .option("seq-len", "N", "0", "training tokens per sequence (0 = 64 for tiny, 128 for small)")
                 .option("seconds", "X", "3", "target seconds per measurement")
                 .option("threads", "N", String.valueOf(Runtime.getRuntime().availableProcessors()), "worker threads")
-                .flag("json", "print the figures as one JSON object");
+                .flag("json", "print the figures as one JSON object")
+                .option("backend", "LIST", null, "compare GEMM backends instead, e.g. java,blas,cuda (GEMM GFLOP/s, C OpenBLAS baseline, training tokens/s)");
     }
 
     @Override
@@ -62,6 +63,9 @@ final class BenchCommand implements Main.Command {
         }
         double seconds = a.number("seconds", 0.1, 600);
         Parallel.setThreads(a.integer("threads", 1, 1024));
+        if (a.string("backend") != null) {
+            return BackendBench.run(BackendBench.parse(a.string("backend")), cfg, preset, batch, seqLen, seconds, out);
+        }
         boolean json = a.isSet("json");
         PrintStream log = json ? new PrintStream(java.io.OutputStream.nullOutputStream()) : out;
 

@@ -42,6 +42,12 @@ public final class Main {
             debug |= a.equals("--debug");
         }
         args = java.util.Arrays.stream(args).filter(a -> !a.equals("--debug")).toArray(String[]::new);
+        try {
+            args = BackendFlag.apply(args); // global --backend NAME, before the command
+        } catch (Args.UsageException | IllegalStateException e) {
+            err.println("tinyseek: " + oneLine(e));
+            return e instanceof Args.UsageException ? 2 : 1;
+        }
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
             out.print(usage());
             return args.length == 0 ? 2 : 0;
@@ -86,7 +92,7 @@ public final class Main {
         COMMANDS.forEach((name, c) -> sb.append(String.format("  %-17s %s%n", name, c.summary())));
         sb.append(String.format("  %-17s %s%n", "test", "run the test suite (./tinyseek launcher only)"));
         sb.append(String.format("  %-17s %s%n", "jshell", "JShell with tinyseek loaded and notebooks/tinyseek.jsh (./tinyseek launcher only)"));
-        sb.append("\nglobal: --debug prints stack traces; --version\n");
+        sb.append("\nglobal: --debug prints stack traces; --version; --backend java|naive|blas|cuda (before the command) picks the GEMM\n");
         return sb.toString();
     }
 

@@ -1,0 +1,38 @@
+package dev.tinyseek.cli;
+
+import dev.tinyseek.backend.Backends;
+import dev.tinyseek.backend.Gemm;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/// `tinyseek bench --backend LIST` runs end to end (briefly: timings are not checked, only that
+/// every figure is there) and rejects a bad list with the valid names.
+class BackendBenchTest {
+
+    private final Gemm before = Backends.gemm();
+
+    @AfterEach
+    void restore() {
+        Backends.use(before);
+    }
+
+    @Test
+    void comparesBackendsOnTheModelsShapesAndTraining() {
+        MainTest.Result r = MainTest.run("bench", "--backend", "java,naive", "--preset", "tiny", "--batch", "2",
+                "--seq-len", "16", "--seconds", "0.1", "--threads", "1");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("GEMM GFLOP/s").contains("512^3").contains("32x256x64") // N = 2 x 16 tokens, lm_head [256, 64]
+                .contains("self_attn.o_proj").contains("lm_head")
+                .contains("training tiny (batch 2 x 16), tokens/s:").containsPattern("naive +\\d+ tokens/s +\\(\\d\\.\\d\\dx java\\)");
+        assertThat(Backends.gemm()).isSameAs(before);
+    }
+
+    @Test
+    void anUnknownBackendInTheListIsAUsageError() {
+        MainTest.Result r = MainTest.run("bench", "--backend", "java,mkl");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("unknown backend 'mkl' in --backend java,mkl; valid: java, naive, blas, cuda");
+    }
+}
