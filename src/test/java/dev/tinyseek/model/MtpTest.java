@@ -53,11 +53,22 @@ class MtpTest {
                 "model.layers.3.eh_proj.weight", "model.layers.3.mlp.gate.e_score_correction_bias");
         assertThat(m.paramsByName().get("model.layers.2.eh_proj.weight").shape).containsExactly(64, 128);
         assertThat(m.mtp).hasSize(2);
+        // every depth k = 1..D is layer num_hidden_layers + k - 1, with the four MTP tensors
+        Transformer deep = new Transformer(ModelConfig.tiny().dense().withMtpDepth(3), 1);
+        for (int k = 1; k <= 3; k++) {
+            int layer = deep.config.numHiddenLayers() + k - 1;
+            for (String t : new String[] {"enorm", "hnorm", "eh_proj", "shared_head.norm"}) {
+                assertThat(deep.paramsByName()).containsKey("model.layers." + layer + "." + t + ".weight");
+            }
+            assertThat(deep.mtp.get(k - 1).depth).isEqualTo(k);
+        }
+        assertThat(deep.paramsByName()).doesNotContainKey("model.layers.5.eh_proj.weight");
     }
 
     @Test
     void wholeObjectiveGradientMatchesFiniteDifferences() {
-        for (ModelConfig cfg : new ModelConfig[] {ModelConfig.tiny().dense().withMtpDepth(2), ModelConfig.tiny().withMtpDepth(1)}) {
+        for (ModelConfig cfg : new ModelConfig[] {ModelConfig.tiny().dense().withMtpDepth(2), ModelConfig.tiny().withMtpDepth(2),
+                ModelConfig.tiny().dense().withMtpDepth(3)}) {
             Transformer m = TransformerTest.model(cfg, 23);
             int b = 2, t = 6, v = cfg.vocabSize(), n = b * t;
             Rng r = new Rng(8);
