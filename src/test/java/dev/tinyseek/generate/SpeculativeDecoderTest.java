@@ -163,7 +163,7 @@ class SpeculativeDecoderTest {
 
     /// 3000 speculative runs (two drafts a round) against the exact distribution of plain
     /// sampling: the chi-square statistic stays under its 0.1% critical value. The same test on
-    /// a wrong rules (keep every draft; draw from p instead of the residual after a rejection), and on plain sampling (the oracle's own check).
+    /// two wrong rules (keep every draft; draw from p instead of the residual after a rejection), and on plain sampling (the oracle's own check).
     @Test
     void samplingHasExactlyTheMainModelsDistribution() {
         Transformer m = randomModel(ModelConfig.tiny().dense().withMtpDepth(2), 11, 0.3);
