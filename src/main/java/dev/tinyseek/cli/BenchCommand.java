@@ -42,11 +42,15 @@ final class BenchCommand implements Main.Command {
                 .option("seq-len", "N", "0", "training tokens per sequence (0 = 64 for tiny, 128 for small)")
                 .option("seconds", "X", "3", "target seconds per measurement")
                 .option("threads", "N", String.valueOf(Runtime.getRuntime().availableProcessors()), "worker threads")
-                .flag("json", "print the figures as one JSON object");
+                .flag("json", "print the figures as one JSON object")
+                .flag("mtp", "speculative decoding with MTP instead (see 'tinyseek bench --mtp --help')");
     }
 
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
+        if (java.util.List.of(argv).contains("--mtp")) {
+            return MtpBench.run(java.util.Arrays.stream(argv).filter(s -> !s.equals("--mtp")).toArray(String[]::new), out);
+        }
         Args a = spec();
         if (!a.parse(argv)) {
             out.print(a.usage());
