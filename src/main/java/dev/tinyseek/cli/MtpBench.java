@@ -167,7 +167,7 @@ final class MtpBench {
                 float[] hs = Arrays.copyOf(h, rows * c);
                 long t0 = System.nanoTime();
                 for (int i = 0; i < reps; i++) {
-                    model.decodeMtp(st, k, hs, toks);
+                    model.draftMtp(st, k, hs, toks);
                     st.truncateMtp(k, 0);
                 }
                 draft[k] = Math.min(draft[k], (System.nanoTime() - t0) / 1e9 / reps);

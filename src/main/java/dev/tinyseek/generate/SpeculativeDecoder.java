@@ -165,9 +165,9 @@ public final class SpeculativeDecoder {
                 for (int i = from; i < n; i++) {
                     ahead[i - from] = x[i + k]; // x_{n+1..} hold this round's drafts
                 }
-                Transformer.Decoded md = model.decodeMtp(st, k, Arrays.copyOfRange(hid[k - 1], from * c, n * c), ahead);
+                Transformer.Decoded md = model.draftMtp(st, k, Arrays.copyOfRange(hid[k - 1], from * c, n * c), ahead);
                 System.arraycopy(md.hidden(), 0, hid[k], from * c, rows * c);
-                q[k] = rule.dist(md.logits(), (rows - 1) * v, v);
+                q[k] = rule.dist(md.logits(), 0, v); // the last position's logits only
                 x[n + k] = Sampler.draw(q[k], rng);
                 seen[k] = n - k + 1; // positions i <= n-k read only known tokens
             }

@@ -106,11 +106,12 @@ public final class MtpModule {
     }
 
     /// Decoding with a cache: `T` positions, each the previous depth's hidden state and the
-    /// token `k` ahead of it; returns the logits `[T, V]` (drafts of the token `k + 1` ahead) and
-    /// `h^k` `[T, C]` (what depth `k + 1` reads).
+    /// token `k` ahead of it; returns the logits (drafts of the token `k + 1` ahead; `[T, V]`, or
+    /// `[1, V]` for the last position alone when `lastOnly`: a drafter needs no more) and `h^k`
+    /// `[T, C]` (what depth `k + 1` reads).
     Transformer.Decoded decode(float[] hPrev, // [T, C]
                                int[] aheadTokens, int t, EmbeddingLayer embed, Linear lmHead,
-                               dev.tinyseek.attention.Attention att, dev.tinyseek.attention.KvCache cache) {
+                               dev.tinyseek.attention.Attention att, dev.tinyseek.attention.KvCache cache, boolean lastOnly) {
         float[] e = enorm.forward(embed.forward(aheadTokens, t), t).y();
         float[] h = hnorm.forward(hPrev, t).y();
         float[] cat = new float[t * 2 * c]; // [T, 2C]: [enorm(Emb) ; hnorm(h)]
@@ -119,7 +120,9 @@ public final class MtpModule {
             System.arraycopy(h, i * c, cat, i * 2 * c + c, c);
         }
         float[] out = block.decode(ehProj.forward(cat, t), t, att, cache); // [T, C]
-        return new Transformer.Decoded(lmHead.forward(sharedHeadNorm.forward(out, t).y(), t), out);
+        float[] rows = lastOnly ? java.util.Arrays.copyOfRange(out, (t - 1) * c, t * c) : out;
+        int r = lastOnly ? 1 : t;
+        return new Transformer.Decoded(lmHead.forward(sharedHeadNorm.forward(rows, r).y(), r), out);
     }
 
     public List<Param> params() {

@@ -411,6 +411,17 @@ public final class Transformer {
     /// logits (drafts of `x_{i+k+1}`) and its hidden states `h^k_i` out (eq. 21-23).
     public Decoded decodeMtp(DecodeState state, int k, float[] hidden, // [T, C]
                              int[] aheadTokens) {                      // [T]
+        return decodeMtp(state, k, hidden, aheadTokens, false);
+    }
+
+    /// [#decodeMtp(DecodeState, int, float[], int[])] with the logits of the last position only
+    /// (`[1, V]`): what drafting needs, without the output head on the other positions.
+    public Decoded draftMtp(DecodeState state, int k, float[] hidden, // [T, C]
+                            int[] aheadTokens) {                      // [T]
+        return decodeMtp(state, k, hidden, aheadTokens, true);
+    }
+
+    private Decoded decodeMtp(DecodeState state, int k, float[] hidden, int[] aheadTokens, boolean lastOnly) {
         checkDepth(k);
         int t = aheadTokens.length;
         if (t == 0 || hidden.length != t * config.hiddenSize()) {
@@ -418,7 +429,7 @@ public final class Transformer {
                     + "], got " + hidden.length + " numbers");
         }
         return mtp.get(k - 1).decode(hidden, aheadTokens, t, embed, lmHead, state.mtpAttention.get(k - 1),
-                state.mtpCaches.get(k - 1));
+                state.mtpCaches.get(k - 1), lastOnly);
     }
 
     private int checkDepth(int k) {
