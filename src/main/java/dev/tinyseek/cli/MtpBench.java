@@ -30,6 +30,8 @@ import java.util.List;
 ///        E[tokens per round] = 1 + α_1 + α_1 α_2 + ... (α_k: acceptance at depth k)
 ///
 ///    where every cost is in one-row main steps. Prefill is the same for both and left out of it.
+/// 4. What MTP costs in training: tokens/s of the `tiny` preset with D = 0, 1, 2 modules
+///    (batch 8 × 64, interleaved rounds).
 final class MtpBench {
 
     private MtpBench() {
@@ -43,6 +45,7 @@ final class MtpBench {
                 .option("digits", "N", "auto", "digits of the addition problems (auto: the run's trainer_state.json, else 2)")
                 .option("problems", "N", "200", "held-out problems")
                 .option("rounds", "N", "5", "interleaved timing rounds (best of each variant)")
+                .flag("no-train", "skip the training-cost figures (tokens/s with D = 0, 1, 2)")
                 .option("threads", "N", "1", "worker threads (1: decoding batch 1 is too small to split)");
     }
 
@@ -189,6 +192,44 @@ final class MtpBench {
             out.printf("cost model, depth %d: %.2f tokens per step / %.2f step cost = %.2fx expected without prefill%n",
                     d, tokensPerRound[d], cost, tokensPerRound[d] / cost);
         }
+        if (!a.isSet("no-train")) {
+            trainingCost(rounds, out);
+        }
         return 0;
+    }
+
+    /// 4. Training tokens/s of the tiny preset with 0, 1 and 2 MTP modules: the same random batch
+    /// (8 × 64), a few optimizer steps per variant per round, best round of each.
+    static void trainingCost(int rounds, PrintStream out) {
+        int b = 8, t = 64, steps = 3;
+        dev.tinyseek.tensor.Rng rng = new dev.tinyseek.tensor.Rng(5);
+        int[] in = new int[b * t], tgt = new int[b * t];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = rng.nextInt(256);
+            tgt[i] = rng.nextInt(256);
+        }
+        dev.tinyseek.train.Batch batch = new dev.tinyseek.train.Batch(in, tgt, b, t);
+        double[] best = new double[3];
+        Arrays.fill(best, Double.MAX_VALUE);
+        Transformer[] models = new Transformer[3];
+        dev.tinyseek.train.AdamW[] opts = new dev.tinyseek.train.AdamW[3];
+        for (int d = 0; d < 3; d++) {
+            models[d] = new Transformer(dev.tinyseek.model.ModelConfig.tiny().withMtpDepth(d), 1);
+            opts[d] = dev.tinyseek.train.AdamW.deepseek(models[d].params());
+        }
+        var o = new dev.tinyseek.train.Trainer.Options(steps, 1e-4, 1e-5, 0, 0.1, 1.0, 0);
+        for (int r = -1; r < rounds; r++) {
+            for (int j = 0; j < 3; j++) {
+                int d = (j + Math.max(0, r)) % 3;
+                long t0 = System.nanoTime();
+                new dev.tinyseek.train.Trainer(null).train(models[d], opts[d], () -> batch, o, null);
+                double secs = (System.nanoTime() - t0) / 1e9;
+                if (r >= 0) {
+                    best[d] = Math.min(best[d], secs);
+                }
+            }
+        }
+        out.printf("training, tiny preset, batch %d x %d: MTP depth 0 %.0f tokens/s, depth 1 %.0f (%.2fx), depth 2 %.0f (%.2fx)%n",
+                b, t, steps * b * t / best[0], steps * b * t / best[1], best[0] / best[1], steps * b * t / best[2], best[0] / best[2]);
     }
 }
