@@ -151,10 +151,10 @@ final class MtpBench {
         Transformer.Decoded pre = model.decodeStep(st, prompt);
         int n = prompt.length, c = model.config.hiddenSize();
         float[] h = Arrays.copyOfRange(pre.hidden(), 0, 2 * c);
-        int reps = 400;
+        int reps = 200;
         Arrays.fill(main, Double.MAX_VALUE);
         Arrays.fill(draft, Double.MAX_VALUE);
-        for (int r = 0; r < 6; r++) {
+        for (int r = 0; r <= rounds; r++) {
             for (int t = 1; t <= depthMax + 1; t++) {
                 int[] toks = Arrays.copyOf(prompt, t);
                 long t0 = System.nanoTime();
