@@ -43,11 +43,15 @@ final class BenchCommand implements Main.Command {
                 .option("seconds", "X", "3", "target seconds per measurement")
                 .option("threads", "N", String.valueOf(Runtime.getRuntime().availableProcessors()), "worker threads")
                 .flag("json", "print the figures as one JSON object")
-                .option("backend", "LIST", null, "compare GEMM backends instead, e.g. java,blas,cuda (GEMM GFLOP/s, C OpenBLAS baseline, training tokens/s)");
+                .option("backend", "LIST", null, "compare GEMM backends instead, e.g. java,blas,cuda (GEMM GFLOP/s, C OpenBLAS baseline, training tokens/s)")
+                .flag("mtp", "speculative decoding with MTP instead (see 'tinyseek bench --mtp --help')");
     }
 
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
+        if (java.util.List.of(argv).contains("--mtp")) {
+            return MtpBench.run(java.util.Arrays.stream(argv).filter(s -> !s.equals("--mtp")).toArray(String[]::new), out);
+        }
         Args a = spec();
         if (!a.parse(argv)) {
             out.print(a.usage());

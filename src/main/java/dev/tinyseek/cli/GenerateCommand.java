@@ -2,6 +2,7 @@ package dev.tinyseek.cli;
 
 import dev.tinyseek.generate.Generator;
 import dev.tinyseek.generate.Sampler;
+import dev.tinyseek.generate.SpeculativeDecoder;
 import dev.tinyseek.model.Checkpoint;
 import dev.tinyseek.model.Transformer;
 import dev.tinyseek.tokenizer.Tokenizer;
@@ -27,6 +28,8 @@ final class GenerateCommand implements Main.Command {
                 .option("top-k", "N", "0", "sample only from the N most likely tokens (0 = all)")
                 .option("top-p", "X", "1", "sample only from the smallest set with this much probability")
                 .option("seed", "N", "0", "seed of the sampler")
+                .flag("speculative", "draft with the model's MTP modules and verify in one step (same output distribution)")
+                .option("draft-depth", "N", "all", "with --speculative: tokens drafted a round, 1 .. the MTP modules (all = every module)")
                 .flag("no-stop", "do not stop at a newline");
     }
 
@@ -59,9 +62,32 @@ final class GenerateCommand implements Main.Command {
         }
         int[] newline = tok.encode("\n");
         int stop = a.isSet("no-stop") || newline.length != 1 ? -1 : newline[0];
-        int[] tokens = Generator.generate(model, tok.encode(prompt), maxNew, sampler, new Rng(seed), stop);
+        int[] tokens;
+        SpeculativeDecoder.Result spec = null;
+        if (a.isSet("speculative")) {
+            int modules = model.mtp.size();
+            if (modules == 0) {
+                throw new Args.UsageException("--speculative needs MTP modules, but " + dir + " has num_nextn_predict_layers = 0; "
+                        + "train with --mtp-depth 1 (or more), or drop --speculative");
+            }
+            int depth = a.string("draft-depth").equals("all") ? modules : a.integer("draft-depth", 1, modules);
+            spec = SpeculativeDecoder.sample(model, tok.encode(prompt), maxNew, sampler, new Rng(seed), stop, depth);
+            tokens = spec.tokens();
+        } else {
+            if (a.given().contains("draft-depth")) {
+                throw new Args.UsageException("--draft-depth only applies with --speculative");
+            }
+            tokens = Generator.generate(model, tok.encode(prompt), maxNew, sampler, new Rng(seed), stop);
+        }
         String text = tok.decode(tokens);
         out.println(prompt + (text.endsWith("\n") ? text.substring(0, text.length() - 1) : text));
+        if (spec != null) {
+            StringBuilder per = new StringBuilder();
+            for (int k = 1; k <= spec.checkedAt().length; k++) {
+                per.append(String.format("%s depth %d: %d of %d", k == 1 ? "" : ",", k, spec.acceptedAt()[k - 1], spec.checkedAt()[k - 1]));
+            }
+            out.printf("speculative: %d tokens from %d main-model steps after the prompt; drafts accepted%s%n", tokens.length, spec.rounds(), per);
+        }
         return 0;
     }
 }

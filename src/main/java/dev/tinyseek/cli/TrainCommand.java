@@ -51,7 +51,7 @@ final class TrainCommand implements Main.Command {
                 .option("preset", "NAME", "tiny", "model shape: tiny | small")
                 .option("arch", "NAME", "deepseek", "deepseek (MLA + MoE) | mla (latent attention + dense MLP) | dense (standard attention + dense MLP)")
                 .option("mtp-depth", "N", "0", "Multi-Token Prediction modules (DeepSeek-V3 uses 1; 0 = none)")
-                .option("mtp-lambda", "X", "0.3", "weight of the MTP loss (lambda / depth per module)")
+                .option("mtp-lambda", "X[:Y@F]", "0.3", "MTP loss weight (lambda/depth per module); X:Y@F = X for the first fraction F of the steps, then Y (V3: 0.3:0.1@0.68)")
                 .option("bias-gamma", "X", "0.001", "MoE: speed of the auxiliary-loss-free bias updates (0 = off)")
                 .option("aux-alpha", "X", "0.0001", "MoE: weight of the sequence-wise balance loss (0 = off)")
                 .option("steps", "N", "2000", "optimizer steps")
@@ -115,7 +115,12 @@ final class TrainCommand implements Main.Command {
         String arch = a.choice("arch", Architectures.NAMES);
         ModelConfig cfg = Architectures.config(a.choice("preset", "tiny", "small"), arch)
                 .withMtpDepth(a.integer("mtp-depth", 0, 8));
-        double mtpLambda = a.number("mtp-lambda", 0, 10);
+        dev.tinyseek.train.MtpWeight mtpLambda;
+        try {
+            mtpLambda = dev.tinyseek.train.MtpWeight.parse(a.string("mtp-lambda"));
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException("--mtp-lambda: " + e.getMessage());
+        }
         int steps = a.integer("steps", 1, 10_000_000);
         int batch = a.integer("batch", 1, 65536);
         double lr = a.number("lr", 1e-7, 1.0);

@@ -83,4 +83,70 @@ public record Sampler(double temperature, int topK, double topP) {
         }
         return order[nucleus - 1];
     }
+
+    /// The distribution [#sample] draws from, over the whole vocabulary `[V]`: one-hot at the
+    /// argmax when greedy; otherwise `softmax(logits / temperature)` kept to the top-k and the
+    /// nucleus, renormalised, and 0 elsewhere. Speculative sampling needs it as numbers.
+    public double[] probabilities(float[] logits, int off, int v) {
+        double[] p = new double[v];
+        if (temperature == 0) {
+            p[argmax(logits, off, v)] = 1;
+            return p;
+        }
+        Integer[] order = new Integer[v];
+        for (int j = 0; j < v; j++) {
+            order[j] = j;
+        }
+        Arrays.sort(order, (a, b) -> {
+            int c = Float.compare(logits[off + b], logits[off + a]);
+            return c != 0 ? c : Integer.compare(a, b);
+        });
+        int keep = topK > 0 ? Math.min(topK, v) : v;
+        double max = logits[off + order[0]];
+        double[] e = new double[keep];
+        double sum = 0;
+        for (int i = 0; i < keep; i++) {
+            e[i] = Math.exp((logits[off + order[i]] - max) / temperature);
+            sum += e[i];
+        }
+        double mass = 0, total = 0;
+        int nucleus = keep;
+        for (int i = 0; i < keep; i++) {
+            mass += e[i] / sum;
+            if (mass >= topP) {
+                nucleus = i + 1;
+                break;
+            }
+        }
+        for (int i = 0; i < nucleus; i++) {
+            total += e[i];
+        }
+        for (int i = 0; i < nucleus; i++) {
+            p[order[i]] = e[i] / total;
+        }
+        return p;
+    }
+
+    /// A token drawn from the distribution `p` `[V]` (non-negative; need not sum to one).
+    public static int draw(double[] p, Rng rng) {
+        double total = 0;
+        int last = -1;
+        for (int j = 0; j < p.length; j++) {
+            total += p[j];
+            if (p[j] > 0) {
+                last = j;
+            }
+        }
+        if (last < 0) {
+            throw new IllegalArgumentException("draw: the distribution has no positive entry");
+        }
+        double u = rng.nextDouble() * total;
+        for (int j = 0; j < p.length; j++) {
+            u -= p[j];
+            if (u < 0 && p[j] > 0) {
+                return j;
+            }
+        }
+        return last;
+    }
 }

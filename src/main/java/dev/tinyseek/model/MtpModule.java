@@ -106,18 +106,23 @@ public final class MtpModule {
     }
 
     /// Decoding with a cache: `T` positions, each the previous depth's hidden state and the
-    /// token after it; returns the logits `[T, V]`.
-    float[] decode(float[] hPrev, int[] nextTokens, int t, EmbeddingLayer embed, Linear lmHead,
-                   dev.tinyseek.attention.Attention att, dev.tinyseek.attention.KvCache cache) {
-        float[] e = enorm.forward(embed.forward(nextTokens, t), t).y();
+    /// token `k` ahead of it; returns the logits (drafts of the token `k + 1` ahead; `[T, V]`, or
+    /// `[1, V]` for the last position alone when `lastOnly`: a drafter needs no more) and `h^k`
+    /// `[T, C]` (what depth `k + 1` reads).
+    Transformer.Decoded decode(float[] hPrev, // [T, C]
+                               int[] aheadTokens, int t, EmbeddingLayer embed, Linear lmHead,
+                               dev.tinyseek.attention.Attention att, dev.tinyseek.attention.KvCache cache, boolean lastOnly) {
+        float[] e = enorm.forward(embed.forward(aheadTokens, t), t).y();
         float[] h = hnorm.forward(hPrev, t).y();
-        float[] cat = new float[t * 2 * c];
+        float[] cat = new float[t * 2 * c]; // [T, 2C]: [enorm(Emb) ; hnorm(h)]
         for (int i = 0; i < t; i++) {
             System.arraycopy(e, i * c, cat, i * 2 * c, c);
             System.arraycopy(h, i * c, cat, i * 2 * c + c, c);
         }
-        float[] out = block.decode(ehProj.forward(cat, t), t, att, cache);
-        return lmHead.forward(sharedHeadNorm.forward(out, t).y(), t);
+        float[] out = block.decode(ehProj.forward(cat, t), t, att, cache); // [T, C]
+        float[] rows = lastOnly ? java.util.Arrays.copyOfRange(out, (t - 1) * c, t * c) : out;
+        int r = lastOnly ? 1 : t;
+        return new Transformer.Decoded(lmHead.forward(sharedHeadNorm.forward(rows, r).y(), r), out);
     }
 
     public List<Param> params() {

@@ -331,6 +331,16 @@ public final class Transformer {
             return mtpCaches.isEmpty() ? 0 : mtpCaches.get(0).length();
         }
 
+        /// Positions MTP depth `k` (1-based) has seen.
+        public int mtpLength(int k) {
+            return mtpCaches.get(checkDepth(k) - 1).length();
+        }
+
+        /// Makes MTP depth `k` forget every position after the first `n`.
+        public void truncateMtp(int k, int n) {
+            mtpCaches.get(checkDepth(k) - 1).truncate(n);
+        }
+
         /// Tokens seen so far.
         public int length() {
             return caches.get(0).length();
@@ -393,8 +403,41 @@ public final class Transformer {
         if (mtp.isEmpty()) {
             throw new IllegalStateException("decodeMtp: this model has no MTP module (num_nextn_predict_layers = 0)");
         }
-        int t = nextTokens.length;
-        return mtp.get(0).decode(hidden, nextTokens, t, embed, lmHead, state.mtpAttention.get(0), state.mtpCaches.get(0));
+        return decodeMtp(state, 1, hidden, nextTokens).logits();
+    }
+
+    /// MTP depth `k` with its cache: for each of `T` positions `i`, the hidden state `h^{k-1}_i`
+    /// of depth `k - 1` (the main model's for `k = 1`) and the token `x_{i+k}`, in; the module's
+    /// logits (drafts of `x_{i+k+1}`) and its hidden states `h^k_i` out (eq. 21-23).
+    public Decoded decodeMtp(DecodeState state, int k, float[] hidden, // [T, C]
+                             int[] aheadTokens) {                      // [T]
+        return decodeMtp(state, k, hidden, aheadTokens, false);
+    }
+
+    /// [#decodeMtp(DecodeState, int, float[], int[])] with the logits of the last position only
+    /// (`[1, V]`): what drafting needs, without the output head on the other positions.
+    public Decoded draftMtp(DecodeState state, int k, float[] hidden, // [T, C]
+                            int[] aheadTokens) {                      // [T]
+        return decodeMtp(state, k, hidden, aheadTokens, true);
+    }
+
+    private Decoded decodeMtp(DecodeState state, int k, float[] hidden, int[] aheadTokens, boolean lastOnly) {
+        checkDepth(k);
+        int t = aheadTokens.length;
+        if (t == 0 || hidden.length != t * config.hiddenSize()) {
+            throw new IllegalArgumentException("decodeMtp: " + t + " tokens need hidden [" + t + ", " + config.hiddenSize()
+                    + "], got " + hidden.length + " numbers");
+        }
+        return mtp.get(k - 1).decode(hidden, aheadTokens, t, embed, lmHead, state.mtpAttention.get(k - 1),
+                state.mtpCaches.get(k - 1), lastOnly);
+    }
+
+    private int checkDepth(int k) {
+        if (k < 1 || k > mtp.size()) {
+            throw new IllegalArgumentException("MTP depth " + k + " does not exist; this model has "
+                    + mtp.size() + " module(s) (num_nextn_predict_layers)");
+        }
+        return k;
     }
 
     private Attention decodingForm(Attention a) {

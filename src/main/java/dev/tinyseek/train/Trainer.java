@@ -66,15 +66,24 @@ public final class Trainer {
 
     private final PrintStream progress; // null: silent
     private float biasUpdateSpeed = 0.001f; // γ of auxiliary-loss-free balancing (DeepSeek-V3: 0.001)
-    private double mtpWeight = 0.3;         // λ of the MTP loss (DeepSeek-V3: 0.3, later 0.1)
+    private MtpWeight mtpWeight = MtpWeight.constant(0.3); // λ of the MTP loss (DeepSeek-V3: 0.3, later 0.1)
 
     /// Sets `λ`, the weight of the Multi-Token Prediction loss `(λ/D) Σ_k CE_k` (DeepSeek-V3
-    /// eq. 25). Returns this trainer.
+    /// eq. 25), constant over the run. Returns this trainer.
     public Trainer mtpWeight(double lambda) {
         if (!(lambda >= 0)) {
             throw new IllegalArgumentException("MTP loss weight lambda = " + lambda + " must be >= 0");
         }
-        this.mtpWeight = lambda;
+        this.mtpWeight = MtpWeight.constant(lambda);
+        return this;
+    }
+
+    /// Sets `λ` as a schedule over the run (e.g. [MtpWeight#DEEPSEEK_V3]). Returns this trainer.
+    public Trainer mtpWeight(MtpWeight schedule) {
+        if (schedule == null) {
+            throw new IllegalArgumentException("MTP loss weight: the schedule is null; use MtpWeight.constant(0.3)");
+        }
+        this.mtpWeight = schedule;
         return this;
     }
 
@@ -136,12 +145,13 @@ public final class Trainer {
             List<MtpModule.Saved> mtp = model.forwardMtp(fwd);
             List<float[]> dMtp = new ArrayList<>();
             double mtpLoss = 0;
+            double lambda = mtpWeight.at(s, o.steps()); // the schedule spans the whole run, resumed or not
             for (int k = 1; k <= mtp.size(); k++) {
                 int[] ahead = shiftTargets(batch, k);
                 CrossEntropy.Result r = CrossEntropy.forward(mtp.get(k - 1).logits(), ahead, CrossEntropy.IGNORE, n, v);
                 mtpLoss += r.loss() / mtp.size();
                 float[] d = new float[n * v];
-                CrossEntropy.backward(d, mtp.get(k - 1).logits(), ahead, CrossEntropy.IGNORE, n, v, (float) (mtpWeight / mtp.size()));
+                CrossEntropy.backward(d, mtp.get(k - 1).logits(), ahead, CrossEntropy.IGNORE, n, v, (float) (lambda / mtp.size()));
                 dMtp.add(d);
             }
             // 2. backward

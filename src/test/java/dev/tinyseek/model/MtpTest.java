@@ -53,11 +53,22 @@ class MtpTest {
                 "model.layers.3.eh_proj.weight", "model.layers.3.mlp.gate.e_score_correction_bias");
         assertThat(m.paramsByName().get("model.layers.2.eh_proj.weight").shape).containsExactly(64, 128);
         assertThat(m.mtp).hasSize(2);
+        // every depth k = 1..D is layer num_hidden_layers + k - 1, with the four MTP tensors
+        Transformer deep = new Transformer(ModelConfig.tiny().dense().withMtpDepth(3), 1);
+        for (int k = 1; k <= 3; k++) {
+            int layer = deep.config.numHiddenLayers() + k - 1;
+            for (String t : new String[] {"enorm", "hnorm", "eh_proj", "shared_head.norm"}) {
+                assertThat(deep.paramsByName()).containsKey("model.layers." + layer + "." + t + ".weight");
+            }
+            assertThat(deep.mtp.get(k - 1).depth).isEqualTo(k);
+        }
+        assertThat(deep.paramsByName()).doesNotContainKey("model.layers.5.eh_proj.weight");
     }
 
     @Test
     void wholeObjectiveGradientMatchesFiniteDifferences() {
-        for (ModelConfig cfg : new ModelConfig[] {ModelConfig.tiny().dense().withMtpDepth(2), ModelConfig.tiny().withMtpDepth(1)}) {
+        for (ModelConfig cfg : new ModelConfig[] {ModelConfig.tiny().dense().withMtpDepth(2), ModelConfig.tiny().withMtpDepth(2),
+                ModelConfig.tiny().dense().withMtpDepth(3)}) {
             Transformer m = TransformerTest.model(cfg, 23);
             int b = 2, t = 6, v = cfg.vocabSize(), n = b * t;
             Rng r = new Rng(8);
@@ -162,5 +173,43 @@ class MtpTest {
             last[q] = h.steps().get(39).loss();
         }
         assertThat(last[0]).isNotEqualTo(last[1]);
+    }
+
+    /// Cached decoding of the modules, fed in two chunks, equals the training forward: depth k at
+    /// position i reads `h^{k-1}_i` and `x_{i+k}` in both (so the drafter is the trained module),
+    /// and `draftMtp` gives the last row of `decodeMtp`'s logits.
+    @Test
+    void cachedModuleDecodingEqualsTheTrainingForward() {
+        Transformer m = TransformerTest.model(ModelConfig.tiny().withMtpDepth(2), 31);
+        int t = 9, c = m.config.hiddenSize(), v = m.config.vocabSize();
+        int[] tok = {5, 3, 200, 17, 17, 99, 4, 250, 8};
+        Transformer.Saved s = m.forward(tok, 1, t);
+        List<MtpModule.Saved> train = m.forwardMtp(s);
+        Transformer.DecodeState st = m.newDecodeState(t);
+        float[] h = m.decodeStep(st, tok).hidden(); // h^0 [T, C]
+        for (int k = 1; k <= 2; k++) {
+            int rows = t - k, split = rows / 2;
+            float[] next = new float[rows * c];
+            for (int[] part : new int[][] {{0, split}, {split, rows}}) {
+                Transformer.Decoded d = m.decodeMtp(st, k, Arrays.copyOfRange(h, part[0] * c, part[1] * c),
+                        Arrays.copyOfRange(tok, part[0] + k, part[1] + k));
+                for (int i = part[0]; i < part[1]; i++) {
+                    for (int j = 0; j < v; j++) {
+                        assertThat((double) d.logits()[(i - part[0]) * v + j])
+                                .as("depth %d position %d logit %d", k, i, j)
+                                .isCloseTo(train.get(k - 1).logits()[i * v + j], org.assertj.core.api.Assertions.within(2e-4));
+                    }
+                }
+                System.arraycopy(d.hidden(), 0, next, part[0] * c, (part[1] - part[0]) * c);
+            }
+            assertThat(st.mtpLength(k)).isEqualTo(rows);
+            h = next;
+        }
+        Transformer.DecodeState a = m.newDecodeState(t), b = m.newDecodeState(t);
+        float[] h0 = m.decodeStep(a, tok).hidden();
+        m.decodeStep(b, tok);
+        float[] all = m.decodeMtp(a, 1, Arrays.copyOf(h0, 3 * c), Arrays.copyOfRange(tok, 1, 4)).logits();
+        float[] last = m.draftMtp(b, 1, Arrays.copyOf(h0, 3 * c), Arrays.copyOfRange(tok, 1, 4)).logits();
+        assertThat(last).containsExactly(Arrays.copyOfRange(all, 2 * v, 3 * v));
     }
 }
