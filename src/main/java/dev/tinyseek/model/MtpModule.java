@@ -120,6 +120,14 @@ public final class MtpModule {
         return lmHead.forward(sharedHeadNorm.forward(out, t).y(), t);
     }
 
+    /// `eh_proj` and the block's linears; the shared head belongs to the main model.
+    public List<Linear> linears() {
+        List<Linear> ls = new ArrayList<>();
+        ls.add(ehProj);
+        ls.addAll(block.linears());
+        return ls;
+    }
+
     public List<Param> params() {
         List<Param> p = new ArrayList<>();
         p.add(enorm.weight);

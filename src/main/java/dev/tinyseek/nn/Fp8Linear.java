@@ -1,0 +1,91 @@
+package dev.tinyseek.nn;
+
+import dev.tinyseek.fp8.Accumulation;
+import dev.tinyseek.fp8.BlockQuantized;
+import dev.tinyseek.fp8.FastFp8Gemm;
+import dev.tinyseek.fp8.Fp8Gemm;
+import dev.tinyseek.fp8.ScaleOrder;
+
+/// The three GEMMs of a linear layer `y = x Wᵀ` in simulated FP8, as DeepSeek-V3 trains
+/// (§3.3.1-3.3.2, Figure 6 and 7; spec/deepseek-v3.md §7.3). The table of operands and tiles is
+/// in [Fp8Recipe].
+///
+/// Each GEMM: 1. quantise both operands (E4M3, scales from each tile's own amax, computed now,
+/// no history); 2. multiply the FP8 values, sum them per promotion interval of `T` along K,
+/// promote each partial sum times its two scales into an fp32 accumulator. The output, and
+/// everything outside the GEMMs (master weights, gradient accumulation with `+=`), is `float`.
+///
+/// Choices we made, not fixed by the paper:
+/// - Wgrad re-quantises `x` and `dy` from their fp32 values in tiles along the tokens (DeepSeek
+///   caches `x` in FP8 and re-tiles it from 1x128 to 128x1; that adds a second rounding we skip);
+/// - Dgrad quantises `Wᵀ`, whose TxT blocks hold the same elements as `W`'s, so it has the same
+///   codes and scales as Fprop's `W`, transposed;
+/// - the fp32 accumulation inside a promotion interval is the default (fast, and a products of
+///   two E4M3 values is exact in `float`); Hopper's truncating accumulator is an option.
+public final class Fp8Linear {
+
+    private Fp8Linear() {
+    }
+
+    /// Fprop: `y[N, out] = x[N, in] · Wᵀ`.
+    public static float[] forward(float[] x, // [N, in]
+                                  float[] w, // [out, in]
+                                  int n, int in, int out, Fp8Recipe recipe) {
+        checkShape("x", x, n, in);
+        checkShape("W", w, out, in);
+        BlockQuantized qx = recipe.scaling(1, n, in).quantize(x, n, in);
+        BlockQuantized qw = recipe.scaling(recipe.tile(), out, in).quantize(w, out, in);
+        return gemm(qx, qw, recipe);
+    }
+
+    /// Dgrad and Wgrad: returns `dx[N, in] = dy · W` and adds `dyᵀ · x` to `dw[out, in]`.
+    public static float[] backward(float[] dw, // [out, in] gradient, accumulated with +=
+                                   float[] dy, // [N, out]
+                                   float[] x,  // [N, in], the forward input
+                                   float[] w,  // [out, in]
+                                   int n, int in, int out, Fp8Recipe recipe) {
+        checkShape("dy", dy, n, out);
+        checkShape("x", x, n, in);
+        checkShape("W", w, out, in);
+        checkShape("dW", dw, out, in);
+        int t = recipe.tile();
+        // 1. Dgrad: dx = dy · W = dy · (Wᵀ)ᵀ, K = out
+        BlockQuantized qdy = recipe.scaling(recipe.gradientBlockRows(), n, out).quantize(dy, n, out);
+        BlockQuantized qwt = recipe.scaling(t, in, out).quantize(transpose(w, out, in), in, out);
+        float[] dx = gemm(qdy, qwt, recipe); // [N, in]
+        // 2. Wgrad: dW += dyᵀ · x = dyᵀ · (xᵀ)ᵀ, K = N (tokens)
+        BlockQuantized qdyt = recipe.scaling(1, out, n).quantize(transpose(dy, n, out), out, n);
+        BlockQuantized qxt = recipe.scaling(1, in, n).quantize(transpose(x, n, in), in, n);
+        float[] g = gemm(qdyt, qxt, recipe); // [out, in]
+        for (int i = 0; i < g.length; i++) {
+            dw[i] += g[i];
+        }
+        return dx;
+    }
+
+    /// `A·Bᵀ` with promotion every tile: the fast kernel for fp32 accumulation, the reference
+    /// [Fp8Gemm] for the other tensor-core models.
+    static float[] gemm(BlockQuantized a, BlockQuantized b, Fp8Recipe recipe) {
+        if (recipe.accumulation() == Accumulation.FP32_SEQUENTIAL) {
+            return FastFp8Gemm.multiply(a, b, recipe.tile());
+        }
+        return new Fp8Gemm(recipe.accumulation(), recipe.tile(), ScaleOrder.SCALES_FIRST, true).multiply(a, b);
+    }
+
+    static float[] transpose(float[] x, int rows, int cols) { // x: [rows, cols] -> [cols, rows]
+        float[] t = new float[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = x[r * cols + c];
+            }
+        }
+        return t;
+    }
+
+    private static void checkShape(String name, float[] a, int rows, int cols) {
+        if (a == null || a.length != rows * cols) {
+            throw new IllegalArgumentException("fp8 linear: " + name + " has length " + (a == null ? "null" : a.length)
+                    + " but shape [" + rows + ", " + cols + "] needs " + rows * cols);
+        }
+    }
+}
