@@ -17,7 +17,7 @@ import java.util.stream.IntStream;
 /// kept in [Fp8Gemm] for ablations).
 ///
 /// Why it is fast, while giving the same bits as the straightforward [Fp8Gemm]:
-/// 1. each operand is decoded once through the 256-entry table (unscaled values);
+/// 1. each operand is decoded once (unscaled values; [BlockScaling#quantizeValues] skips the bytes);
 /// 2. `B` is laid out as column panels `[K][COLS]`, so that for a fixed `k` the row is contiguous;
 /// 3. a micro-kernel runs 4 rows of `A` at once: `part_r[j] += a[r, k] · B[k, j]` over contiguous
 ///    `j` (the JIT vectorises it), and at the end of each chunk promotes
@@ -44,38 +44,39 @@ public final class FastFp8Gemm {
     public static float[] multiply(BlockQuantized a, // [M, K]
                                    BlockQuantized b, // [N, K]
                                    int nc) {
+        int chunk = checkedChunk(a.rows(), a.cols(), b.rows(), b.cols(), nc);
+        Fp8Gemm.checkChunksInsideScaleBlocks("A", a, chunk, a.cols());
+        Fp8Gemm.checkChunksInsideScaleBlocks("B", b, chunk, a.cols());
+        return multiply(Fp8Values.of(a), Fp8Values.of(b), nc);
+    }
+
+    /// The same product on decoded operands (what [BlockScaling#quantizeValues] returns).
+    public static float[] multiply(Fp8Values a, // [M, K]
+                                   Fp8Values b, // [N, K]
+                                   int nc) {
         // 1. shapes and chunks, as the reference checks them
         int m = a.rows();
         int n = b.rows();
         int k = a.cols();
-        if (b.cols() != k) {
-            throw new IllegalArgumentException("FastFp8Gemm.multiply: A is [" + m + ", " + k + "] and B is [" + n + ", "
-                    + b.cols() + "]; C = A·Bᵀ needs equal K (columns)");
-        }
-        if (nc < 0) {
-            throw new IllegalArgumentException("FastFp8Gemm.multiply: promotion interval " + nc + " must be positive, or NEVER (0)");
-        }
-        int chunk = nc == Fp8Gemm.NEVER ? Math.max(k, 1) : nc;
-        Fp8Gemm.checkChunksInsideScaleBlocks("A", a, chunk, k);
-        Fp8Gemm.checkChunksInsideScaleBlocks("B", b, chunk, k);
+        int chunk = checkedChunk(m, k, n, b.cols(), nc);
+        checkChunks("A", a.blockCols(), chunk, k);
+        checkChunks("B", b.blockCols(), chunk, k);
         float[] c = new float[m * n]; // [M, N]
         if (m == 0 || n == 0) {
             return c;
         }
         int chunks = (k + chunk - 1) / chunk;
         int colBlocks = (n + COLS - 1) / COLS;
-        // 2. decode A once; A's scale per (row, chunk)
-        float[] da = new float[m * k]; // [M, K]
-        a.format().decode(a.codes(), da);
+        // 2. A's values as they are; A's scale per (row, chunk)
+        float[] da = a.values(); // [M, K]
         float[] sa = new float[m * chunks]; // [M, chunks]
         for (int i = 0; i < m; i++) {
             for (int ch = 0; ch < chunks; ch++) {
                 sa[i * chunks + ch] = a.scaleAt(i, ch * chunk);
             }
         }
-        // 3. B decoded into column panels [cb][k][COLS], and its scales [cb][chunk][COLS]
-        float[] table = b.format().decodeTable();
-        byte[] codes = b.codes();
+        // 3. B's values as column panels [cb][k][width], and its scales [cb][chunk][width]
+        float[] bv = b.values();
         int width = Math.min(COLS, n); // panels as wide as B has rows, at most COLS
         float[][][] panels = new float[colBlocks][k][width];
         float[][][] sb = new float[colBlocks][chunks][width];
@@ -84,7 +85,7 @@ public final class FastFp8Gemm {
             int jj = j % COLS;
             int row = j * k;
             for (int p = 0; p < k; p++) {
-                panel[p][jj] = table[codes[row + p] & 0xFF];
+                panel[p][jj] = bv[row + p];
             }
             for (int ch = 0; ch < chunks; ch++) {
                 sb[j / COLS][ch][jj] = b.scaleAt(j, ch * chunk);
@@ -104,6 +105,25 @@ public final class FastFp8Gemm {
             tile(c, da, sa, panels[cb], sb[cb], i0, Math.min(ROWS, m - i0), j0, Math.min(COLS, n - j0), n, k, chunk, chunks);
         });
         return c;
+    }
+
+    private static int checkedChunk(int m, int k, int n, int bk, int nc) {
+        if (bk != k) {
+            throw new IllegalArgumentException("FastFp8Gemm.multiply: A is [" + m + ", " + k + "] and B is [" + n + ", "
+                    + bk + "]; C = A·Bᵀ needs equal K (columns)");
+        }
+        if (nc < 0) {
+            throw new IllegalArgumentException("FastFp8Gemm.multiply: promotion interval " + nc + " must be positive, or NEVER (0)");
+        }
+        return nc == Fp8Gemm.NEVER ? Math.max(k, 1) : nc;
+    }
+
+    private static void checkChunks(String name, int blockCols, int nc, int k) {
+        if (blockCols < k && blockCols % nc != 0) {
+            throw new IllegalArgumentException("FastFp8Gemm.multiply: " + name + " has scale blocks " + blockCols
+                    + " wide along K = " + k + ", but promotion chunks are " + nc + " wide; each chunk must lie in one "
+                    + "scale block (blockCols a multiple of N_C, or blockCols >= K)");
+        }
     }
 
     /// One tile: rows `i0 .. i0+rows`, columns `j0 .. j0+cols` of C.

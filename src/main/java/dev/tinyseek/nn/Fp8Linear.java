@@ -2,6 +2,7 @@ package dev.tinyseek.nn;
 
 import dev.tinyseek.fp8.Accumulation;
 import dev.tinyseek.fp8.BlockQuantized;
+import dev.tinyseek.fp8.BlockScaling;
 import dev.tinyseek.fp8.FastFp8Gemm;
 import dev.tinyseek.fp8.Fp8Gemm;
 import dev.tinyseek.fp8.ScaleOrder;
@@ -33,9 +34,7 @@ public final class Fp8Linear {
                                   int n, int in, int out, Fp8Recipe recipe) {
         checkShape("x", x, n, in);
         checkShape("W", w, out, in);
-        BlockQuantized qx = recipe.scaling(1, n, in).quantize(x, n, in);
-        BlockQuantized qw = recipe.scaling(recipe.tile(), out, in).quantize(w, out, in);
-        return gemm(qx, qw, recipe);
+        return gemm(x, recipe.scaling(1, n, in), n, w, recipe.scaling(recipe.tile(), out, in), out, in, recipe);
     }
 
     /// Dgrad and Wgrad: returns `dx[N, in] = dy · W` and adds `dyᵀ · x` to `dw[out, in]`.
@@ -50,26 +49,26 @@ public final class Fp8Linear {
         checkShape("dW", dw, out, in);
         int t = recipe.tile();
         // 1. Dgrad: dx = dy · W = dy · (Wᵀ)ᵀ, K = out
-        BlockQuantized qdy = recipe.scaling(recipe.gradientBlockRows(), n, out).quantize(dy, n, out);
-        BlockQuantized qwt = recipe.scaling(t, in, out).quantize(transpose(w, out, in), in, out);
-        float[] dx = gemm(qdy, qwt, recipe); // [N, in]
+        float[] dx = gemm(dy, recipe.scaling(recipe.gradientBlockRows(), n, out), n,
+                transpose(w, out, in), recipe.scaling(t, in, out), in, out, recipe); // [N, in]
         // 2. Wgrad: dW += dyᵀ · x = dyᵀ · (xᵀ)ᵀ, K = N (tokens)
-        BlockQuantized qdyt = recipe.scaling(1, out, n).quantize(transpose(dy, n, out), out, n);
-        BlockQuantized qxt = recipe.scaling(1, in, n).quantize(transpose(x, n, in), in, n);
-        float[] g = gemm(qdyt, qxt, recipe); // [out, in]
+        float[] g = gemm(transpose(dy, n, out), recipe.scaling(1, out, n), out,
+                transpose(x, n, in), recipe.scaling(1, in, n), in, n, recipe); // [out, in]
         for (int i = 0; i < g.length; i++) {
             dw[i] += g[i];
         }
         return dx;
     }
 
-    /// `A·Bᵀ` with promotion every tile: the fast kernel for fp32 accumulation, the reference
-    /// [Fp8Gemm] for the other tensor-core models.
-    static float[] gemm(BlockQuantized a, BlockQuantized b, Fp8Recipe recipe) {
+    /// `A[M, K]·B[N, K]ᵀ`, each operand quantised by its scaling, with promotion every tile: the
+    /// fast path (values, no bytes) for fp32 accumulation, the reference [Fp8Gemm] for the others.
+    static float[] gemm(float[] a, BlockScaling scaleA, int m, float[] b, BlockScaling scaleB, int n, int k, Fp8Recipe recipe) {
         if (recipe.accumulation() == Accumulation.FP32_SEQUENTIAL) {
-            return FastFp8Gemm.multiply(a, b, recipe.tile());
+            return FastFp8Gemm.multiply(scaleA.quantizeValues(a, m, k), scaleB.quantizeValues(b, n, k), recipe.tile());
         }
-        return new Fp8Gemm(recipe.accumulation(), recipe.tile(), ScaleOrder.SCALES_FIRST, true).multiply(a, b);
+        BlockQuantized qa = scaleA.quantize(a, m, k);
+        BlockQuantized qb = scaleB.quantize(b, n, k);
+        return new Fp8Gemm(recipe.accumulation(), recipe.tile(), ScaleOrder.SCALES_FIRST, true).multiply(qa, qb);
     }
 
     static float[] transpose(float[] x, int rows, int cols) { // x: [rows, cols] -> [cols, rows]
