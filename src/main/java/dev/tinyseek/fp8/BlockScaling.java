@@ -130,7 +130,7 @@ public record BlockScaling(int blockRows, int blockCols, Fp8Format format, Overf
             for (int bc = 0; bc < sc; bc++) {
                 int c0 = bc * blockCols;
                 int c1 = Math.min(cols, c0 + blockCols);
-                float s = scaleFor(ScaleMath.amax(x, cols, r0, r1, c0, c1));
+                float s = scaleFor(fast ? amaxNaNPropagating(x, cols, r0, r1, c0, c1) : ScaleMath.amax(x, cols, r0, r1, c0, c1));
                 scales[br * sc + bc] = s;
                 float inv = 1f / s;
                 for (int r = r0; r < r1; r++) {
@@ -144,27 +144,34 @@ public record BlockScaling(int blockRows, int blockCols, Fp8Format format, Overf
         return new Fp8Values(rows, cols, blockRows, blockCols, values, scales);
     }
 
+    /// [ScaleMath#amax] without its early exit: `Math.max` keeps a NaN by itself, and the loop
+    /// has no branch (the same value, NaN for a block with a NaN).
+    private static float amaxNaNPropagating(float[] x, int cols, int r0, int r1, int c0, int c1) {
+        float m = 0f;
+        for (int r = r0; r < r1; r++) {
+            for (int i = r * cols + c0, end = r * cols + c1; i < end; i++) {
+                m = Math.max(m, Math.abs(x[i]));
+            }
+        }
+        return m;
+    }
+
     /// `v` rounded to the nearest E4M3FN value, ties to even, saturating at ±448; NaN stays NaN.
-    /// The same as `E4M3FN.round(v, SATURATE)` (tested on every midpoint and millions of floats):
-    /// - normal range, |v| ≥ 2^-6: keep 3 of float's 23 mantissa bits by adding just under half
-    ///   of the dropped part (plus one when the kept part is odd: ties to even) and clearing it;
-    ///   a carry moves into the exponent by itself;
-    /// - subnormal range: the grid is every multiple of 2^-9, and adding 2^14 (whose float spacing
-    ///   is 2^-9) makes the float adder round to it, nearest-even; subtracting 2^14 is exact;
-    /// - |v| ≥ 448 (the largest value; up to 464 would round to it, beyond it saturates): ±448.
+    /// The same as `E4M3FN.round(v, SATURATE)` (tested on every midpoint and millions of floats),
+    /// by one float addition instead of an encode and a decode:
+    /// - the E4M3 values near `|v| = 2^e` are spaced `2^(e-3)` apart (3 mantissa bits), and
+    ///   `2^-9` below the smallest normal `2^-6` (the subnormals: `e` counts as -6 there);
+    /// - `c = 2^(e+20)` is a float whose neighbours are exactly that far apart, so the float
+    ///   adder, rounding `|v| + c` to nearest-even, rounds `|v|` to the E4M3 grid; taking `c`
+    ///   away again is exact;
+    /// - `|v| ≥ 448` (the largest value; up to 464 would round to it, beyond it saturates): 448.
     public static float roundE4m3Saturating(float v) {
         float a = Math.abs(v);
-        float r;
-        if (a >= 448f) {
-            r = 448f;
-        } else if (a >= 0x1p-6f) {
-            int u = Float.floatToRawIntBits(a);
-            r = Float.intBitsToFloat((u + 0x7FFFF + ((u >>> 20) & 1)) & 0xFFF00000);
-        } else if (a >= 0f) {
-            r = (a + 16384f) - 16384f;
-        } else {
-            return Math.copySign(Float.NaN, v); // the format's NaN, with v's sign
+        if (!(a < 448f)) {
+            return Math.copySign(a != a ? Float.NaN : 448f, v); // the format's NaN, or ±max
         }
-        return Math.copySign(r, v);
+        int exp = Math.max(Float.floatToRawIntBits(a) & 0x7F800000, 121 << 23); // 2^e, at least 2^-6
+        float c = Float.intBitsToFloat(exp + (20 << 23));                      // 2^(e+20)
+        return Math.copySign(Math.min((a + c) - c, 448f), v);
     }
 }

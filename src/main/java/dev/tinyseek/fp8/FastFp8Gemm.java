@@ -17,13 +17,15 @@ import java.util.stream.IntStream;
 /// kept in [Fp8Gemm] for ablations).
 ///
 /// Why it is fast, while giving the same bits as the straightforward [Fp8Gemm]:
-/// 1. each operand is decoded once (unscaled values; [BlockScaling#quantizeValues] skips the bytes);
-/// 2. `B` is laid out as column panels `[K][COLS]`, so that for a fixed `k` the row is contiguous;
-/// 3. a micro-kernel runs 4 rows of `A` at once: `part_r[j] += a[r, k] · B[k, j]` over contiguous
+/// 1. the operands come decoded ([Fp8Values], from [BlockScaling#quantizeValues]: no bytes);
+/// 2. either operand may be stored transposed, `[K, M]` or `[K, N]`, as the backward pass has
+///    them (`dyᵀ·x` for the weight gradient reads `dy` and `x` as they are: no transposes);
+/// 3. `B` is laid out as column panels `[K][COLS]`, so that for a fixed `k` the row is contiguous;
+/// 4. a micro-kernel runs 4 rows of `A` at once: `part_r[j] += a[r, k] · B[k, j]` over contiguous
 ///    `j` (the JIT vectorises it), and at the end of each chunk promotes
 ///    `acc_r[j] = fma(s_a · s_b[j], part_r[j], acc_r[j])`: every output still sees the same
 ///    sequence of roundings as in the reference;
-/// 4. tiles of (4 rows × COLS columns) are independent outputs, spread over threads, so the
+/// 5. tiles of (4 rows × COLS columns) are independent outputs, spread over threads, so the
 ///    result is the same for any thread count.
 public final class FastFp8Gemm {
 
@@ -44,51 +46,73 @@ public final class FastFp8Gemm {
     public static float[] multiply(BlockQuantized a, // [M, K]
                                    BlockQuantized b, // [N, K]
                                    int nc) {
-        int chunk = checkedChunk(a.rows(), a.cols(), b.rows(), b.cols(), nc);
-        Fp8Gemm.checkChunksInsideScaleBlocks("A", a, chunk, a.cols());
-        Fp8Gemm.checkChunksInsideScaleBlocks("B", b, chunk, a.cols());
-        return multiply(Fp8Values.of(a), Fp8Values.of(b), nc);
+        return multiply(Fp8Values.of(a), false, Fp8Values.of(b), false, nc);
     }
 
-    /// The same product on decoded operands (what [BlockScaling#quantizeValues] returns).
+    /// The same product on decoded operands `A [M, K]` and `B [N, K]`.
     public static float[] multiply(Fp8Values a, // [M, K]
                                    Fp8Values b, // [N, K]
                                    int nc) {
+        return multiply(a, false, b, false, nc);
+    }
+
+    /// `C = A·Bᵀ` where `A` is stored `[M, K]`, or `[K, M]` when `aStoredKByM`, and `B` is
+    /// stored `[N, K]`, or `[K, N]` when `bStoredKByN`; scale blocks belong to the stored layout.
+    public static float[] multiply(Fp8Values a, boolean aStoredKByM, Fp8Values b, boolean bStoredKByN, int nc) {
         // 1. shapes and chunks, as the reference checks them
-        int m = a.rows();
-        int n = b.rows();
-        int k = a.cols();
-        int chunk = checkedChunk(m, k, n, b.cols(), nc);
-        checkChunks("A", a.blockCols(), chunk, k);
-        checkChunks("B", b.blockCols(), chunk, k);
+        int m = aStoredKByM ? a.cols() : a.rows();
+        int k = aStoredKByM ? a.rows() : a.cols();
+        int n = bStoredKByN ? b.cols() : b.rows();
+        int bk = bStoredKByN ? b.rows() : b.cols();
+        if (bk != k) {
+            throw new IllegalArgumentException("FastFp8Gemm.multiply: A is [" + m + ", " + k + "] and B is [" + n + ", "
+                    + bk + "]; C = A·Bᵀ needs equal K (columns)");
+        }
+        if (nc < 0) {
+            throw new IllegalArgumentException("FastFp8Gemm.multiply: promotion interval " + nc + " must be positive, or NEVER (0)");
+        }
+        int chunk = nc == Fp8Gemm.NEVER ? Math.max(k, 1) : nc;
+        checkChunks("A", aStoredKByM ? a.blockRows() : a.blockCols(), chunk, k);
+        checkChunks("B", bStoredKByN ? b.blockRows() : b.blockCols(), chunk, k);
         float[] c = new float[m * n]; // [M, N]
         if (m == 0 || n == 0) {
             return c;
         }
         int chunks = (k + chunk - 1) / chunk;
         int colBlocks = (n + COLS - 1) / COLS;
-        // 2. A's values as they are; A's scale per (row, chunk)
-        float[] da = a.values(); // [M, K]
+        // 2. A as stored: element (i, p) at i·rowStride + p·kStride; its scale per (row, chunk)
+        float[] da = a.values();
+        int rowStride = aStoredKByM ? 1 : k;
+        int kStride = aStoredKByM ? m : 1;
         float[] sa = new float[m * chunks]; // [M, chunks]
         for (int i = 0; i < m; i++) {
             for (int ch = 0; ch < chunks; ch++) {
-                sa[i * chunks + ch] = a.scaleAt(i, ch * chunk);
+                sa[i * chunks + ch] = aStoredKByM ? a.scaleAt(ch * chunk, i) : a.scaleAt(i, ch * chunk);
             }
         }
-        // 3. B's values as column panels [cb][k][width], and its scales [cb][chunk][width]
+        // 3. B as column panels [cb][k][width], and its scales [cb][chunk][width]
         float[] bv = b.values();
         int width = Math.min(COLS, n); // panels as wide as B has rows, at most COLS
         float[][][] panels = new float[colBlocks][k][width];
         float[][][] sb = new float[colBlocks][chunks][width];
-        for (int j = 0; j < n; j++) {
-            float[][] panel = panels[j / COLS];
-            int jj = j % COLS;
-            int row = j * k;
+        if (bStoredKByN) {
             for (int p = 0; p < k; p++) {
-                panel[p][jj] = bv[row + p];
+                for (int cb = 0; cb < colBlocks; cb++) {
+                    System.arraycopy(bv, p * n + cb * COLS, panels[cb][p], 0, Math.min(COLS, n - cb * COLS));
+                }
             }
+        } else {
+            for (int j = 0; j < n; j++) {
+                float[][] panel = panels[j / COLS];
+                int jj = j % COLS;
+                for (int p = 0, row = j * k; p < k; p++) {
+                    panel[p][jj] = bv[row + p];
+                }
+            }
+        }
+        for (int j = 0; j < n; j++) {
             for (int ch = 0; ch < chunks; ch++) {
-                sb[j / COLS][ch][jj] = b.scaleAt(j, ch * chunk);
+                sb[j / COLS][ch][j % COLS] = bStoredKByN ? b.scaleAt(ch * chunk, j) : b.scaleAt(j, ch * chunk);
             }
         }
         // 4. independent tiles of ROWS × COLS outputs
@@ -102,32 +126,22 @@ public final class FastFp8Gemm {
             int cb = t % colBlocks;
             int i0 = (t / colBlocks) * ROWS;
             int j0 = cb * COLS;
-            tile(c, da, sa, panels[cb], sb[cb], i0, Math.min(ROWS, m - i0), j0, Math.min(COLS, n - j0), n, k, chunk, chunks);
+            tile(c, da, rowStride, kStride, sa, panels[cb], sb[cb], i0, Math.min(ROWS, m - i0), j0, Math.min(COLS, n - j0),
+                    n, k, chunk, chunks);
         });
         return c;
     }
 
-    private static int checkedChunk(int m, int k, int n, int bk, int nc) {
-        if (bk != k) {
-            throw new IllegalArgumentException("FastFp8Gemm.multiply: A is [" + m + ", " + k + "] and B is [" + n + ", "
-                    + bk + "]; C = A·Bᵀ needs equal K (columns)");
-        }
-        if (nc < 0) {
-            throw new IllegalArgumentException("FastFp8Gemm.multiply: promotion interval " + nc + " must be positive, or NEVER (0)");
-        }
-        return nc == Fp8Gemm.NEVER ? Math.max(k, 1) : nc;
-    }
-
-    private static void checkChunks(String name, int blockCols, int nc, int k) {
-        if (blockCols < k && blockCols % nc != 0) {
-            throw new IllegalArgumentException("FastFp8Gemm.multiply: " + name + " has scale blocks " + blockCols
+    private static void checkChunks(String name, int blockAlongK, int nc, int k) {
+        if (blockAlongK < k && blockAlongK % nc != 0) {
+            throw new IllegalArgumentException("FastFp8Gemm.multiply: " + name + " has scale blocks " + blockAlongK
                     + " wide along K = " + k + ", but promotion chunks are " + nc + " wide; each chunk must lie in one "
                     + "scale block (blockCols a multiple of N_C, or blockCols >= K)");
         }
     }
 
     /// One tile: rows `i0 .. i0+rows`, columns `j0 .. j0+cols` of C.
-    private static void tile(float[] c, float[] da, float[] sa, float[][] panel, float[][] sb,
+    private static void tile(float[] c, float[] da, int rowStride, int kStride, float[] sa, float[][] panel, float[][] sb,
                              int i0, int rows, int j0, int cols, int n, int k, int chunk, int chunks) {
         float[][] s = SCRATCH.get();
         float[] acc0 = s[0], acc1 = s[1], acc2 = s[2], acc3 = s[3]; // [COLS] fp32 accumulators
@@ -135,6 +149,7 @@ public final class FastFp8Gemm {
         for (int r = 0; r < ROWS; r++) {
             java.util.Arrays.fill(s[r], 0, cols, 0f);
         }
+        int base = i0 * rowStride;
         for (int ch = 0; ch < chunks; ch++) {
             int k0 = ch * chunk;
             int k1 = Math.min(k, k0 + chunk);
@@ -145,9 +160,9 @@ public final class FastFp8Gemm {
                 java.util.Arrays.fill(p1, 0, cols, 0f);
                 java.util.Arrays.fill(p2, 0, cols, 0f);
                 java.util.Arrays.fill(p3, 0, cols, 0f);
-                int a0 = i0 * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
                 for (int p = k0; p < k1; p++) {
-                    float v0 = da[a0 + p], v1 = da[a1 + p], v2 = da[a2 + p], v3 = da[a3 + p];
+                    int ap = base + p * kStride;
+                    float v0 = da[ap], v1 = da[ap + rowStride], v2 = da[ap + 2 * rowStride], v3 = da[ap + 3 * rowStride];
                     float[] bp = panel[p];
                     for (int j = 0; j < cols; j++) {
                         float bv = bp[j];
@@ -166,9 +181,9 @@ public final class FastFp8Gemm {
                 for (int r = 0; r < rows; r++) {
                     float[] part = s[ROWS + r];
                     java.util.Arrays.fill(part, 0, cols, 0f);
-                    int ar = (i0 + r) * k;
+                    int ar = base + r * rowStride;
                     for (int p = k0; p < k1; p++) {
-                        float v = da[ar + p];
+                        float v = da[ar + p * kStride];
                         float[] bp = panel[p];
                         for (int j = 0; j < cols; j++) {
                             part[j] += v * bp[j];

@@ -5,6 +5,7 @@ import dev.tinyseek.fp8.BlockQuantized;
 import dev.tinyseek.fp8.BlockScaling;
 import dev.tinyseek.fp8.FastFp8Gemm;
 import dev.tinyseek.fp8.Fp8Gemm;
+import dev.tinyseek.fp8.Fp8Values;
 import dev.tinyseek.fp8.ScaleOrder;
 
 /// The three GEMMs of a linear layer `y = x Wᵀ` in simulated FP8, as DeepSeek-V3 trains
@@ -48,12 +49,26 @@ public final class Fp8Linear {
         checkShape("W", w, out, in);
         checkShape("dW", dw, out, in);
         int t = recipe.tile();
-        // 1. Dgrad: dx = dy · W = dy · (Wᵀ)ᵀ, K = out
-        float[] dx = gemm(dy, recipe.scaling(recipe.gradientBlockRows(), n, out), n,
-                transpose(w, out, in), recipe.scaling(t, in, out), in, out, recipe); // [N, in]
-        // 2. Wgrad: dW += dyᵀ · x = dyᵀ · (xᵀ)ᵀ, K = N (tokens)
-        float[] g = gemm(transpose(dy, n, out), recipe.scaling(1, out, n), out,
-                transpose(x, n, in), recipe.scaling(1, in, n), in, n, recipe); // [out, in]
+        float[] dx; // [N, in]
+        float[] g;  // [out, in]
+        if (recipe.accumulation() == Accumulation.FP32_SEQUENTIAL) {
+            // the fast path reads every operand as it is stored; the blocks of a transposed
+            // operand are the same elements, so the same values and scales
+            // 1. Dgrad: dx = dy · W = dy · (Wᵀ)ᵀ, K = out; Wᵀ [in, out] is W [out, in] read as [K, N]
+            Fp8Values qdy = recipe.scaling(recipe.gradientBlockRows(), n, out).quantizeValues(dy, n, out);
+            Fp8Values qw = recipe.scaling(t, out, in).quantizeValues(w, out, in);
+            dx = FastFp8Gemm.multiply(qdy, false, qw, true, t);
+            // 2. Wgrad: dW = dyᵀ · x = dyᵀ · (xᵀ)ᵀ, K = N; dy and x read as [K, M] and [K, N],
+            //    their 1xT tiles along the tokens are Tx1 blocks of the stored arrays
+            Fp8Values qdyt = recipe.scalingAlongRows(n, out).quantizeValues(dy, n, out);
+            Fp8Values qxt = recipe.scalingAlongRows(n, in).quantizeValues(x, n, in);
+            g = FastFp8Gemm.multiply(qdyt, true, qxt, true, t);
+        } else {
+            dx = gemm(dy, recipe.scaling(recipe.gradientBlockRows(), n, out), n,
+                    transpose(w, out, in), recipe.scaling(t, in, out), in, out, recipe);
+            g = gemm(transpose(dy, n, out), recipe.scaling(1, out, n), out,
+                    transpose(x, n, in), recipe.scaling(1, in, n), in, n, recipe);
+        }
         for (int i = 0; i < g.length; i++) {
             dw[i] += g[i];
         }

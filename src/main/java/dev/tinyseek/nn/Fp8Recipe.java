@@ -70,4 +70,12 @@ public record Fp8Recipe(int tile, Accumulation accumulation, boolean perTensor, 
                 ? BlockScaling.tiles(Math.max(rows, 1), Math.max(cols, 1))
                 : BlockScaling.tiles(blockRows, tile);
     }
+
+    /// The scaling of a `[rows, cols]` array whose K runs down the rows (the tokens, for Wgrad):
+    /// Tx1 blocks, which are the 1xT tiles of its transpose.
+    BlockScaling scalingAlongRows(int rows, int cols) {
+        return perTensor
+                ? BlockScaling.tiles(Math.max(rows, 1), Math.max(cols, 1))
+                : BlockScaling.tiles(tile, 1);
+    }
 }

@@ -41,6 +41,28 @@ class FastFp8GemmTest {
                 });
     }
 
+    @Test
+    void operandsStoredTransposedGiveTheSameBits() {
+        Property.forAll("A stored [K, M] / B stored [K, N] == the plain layout", g -> {
+            int m = g.dim(1, 13), n = g.oneOf(g.dim(1, 40), g.dim(1, 300)), k = g.dim(1, 150);
+            int tile = g.oneOf(8, 32);
+            return new Case(g.floats(m * k), g.floats(n * k), m, n, k, tile, g.oneOf(1, tile), g.oneOf(1, tile), false, tile);
+        }, c -> {
+            Fp8Values a = BlockScaling.tiles(c.aRows(), c.tile()).quantizeValues(c.a(), c.m(), c.k());
+            Fp8Values b = BlockScaling.tiles(c.bRows(), c.tile()).quantizeValues(c.b(), c.n(), c.k());
+            float[] want = FastFp8Gemm.multiply(a, b, c.nc());
+            for (int layout = 1; layout < 4; layout++) {
+                boolean ta = (layout & 1) != 0, tb = (layout & 2) != 0;
+                float[] got = FastFp8Gemm.multiply(ta ? a.transpose() : a, ta, tb ? b.transpose() : b, tb, c.nc());
+                for (int i = 0; i < want.length; i++) {
+                    if (Float.floatToRawIntBits(want[i]) != Float.floatToRawIntBits(got[i])) {
+                        fail("layout A%s B%s: C[%d] = %s, plain layout %s", ta ? "[K,M]" : "[M,K]", tb ? "[K,N]" : "[N,K]", i, got[i], want[i]);
+                    }
+                }
+            }
+        });
+    }
+
     private static BlockScaling scaling(Case c, int blockRows, int rows) {
         return c.perTensor() ? BlockScaling.tiles(rows, c.k()) : BlockScaling.tiles(blockRows, c.tile());
     }
