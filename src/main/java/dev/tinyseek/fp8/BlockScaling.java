@@ -124,6 +124,10 @@ public record BlockScaling(int blockRows, int blockCols, Fp8Format format, Overf
         int sc = BlockQuantized.ceilDiv(cols, blockCols);
         float[] values = new float[rows * cols]; // [rows, cols]
         float[] scales = new float[sr * sc];     // [sr, sc]
+        if (fast && blockCols == 1) {
+            quantizeColumnTiles(x, rows, cols, values, scales);
+            return new Fp8Values(rows, cols, blockRows, blockCols, values, scales);
+        }
         for (int br = 0; br < sr; br++) {
             int r0 = br * blockRows;
             int r1 = Math.min(rows, r0 + blockRows);
@@ -142,6 +146,37 @@ public record BlockScaling(int blockRows, int blockCols, Fp8Format format, Overf
             }
         }
         return new Fp8Values(rows, cols, blockRows, blockCols, values, scales);
+    }
+
+    /// `blockRows x 1` blocks (the Tx1 tiles of the weight gradient's operands, which run down the
+    /// tokens): the same numbers as the general loop, computed a row at a time so that the inner
+    /// loops run along contiguous memory.
+    private void quantizeColumnTiles(float[] x, int rows, int cols, float[] values, float[] scales) {
+        float[] amax = new float[cols]; // [cols] of the current block row
+        float[] s = new float[cols];
+        float[] inv = new float[cols];
+        for (int br = 0, r0 = 0; r0 < rows; br++, r0 += blockRows) {
+            int r1 = Math.min(rows, r0 + blockRows);
+            java.util.Arrays.fill(amax, 0f);
+            for (int r = r0; r < r1; r++) {
+                int base = r * cols;
+                for (int c = 0; c < cols; c++) {
+                    amax[c] = Math.max(amax[c], Math.abs(x[base + c]));
+                }
+            }
+            for (int c = 0; c < cols; c++) {
+                s[c] = scaleFor(amax[c]);
+                inv[c] = 1f / s[c];
+            }
+            System.arraycopy(s, 0, scales, br * cols, cols);
+            for (int r = r0; r < r1; r++) {
+                int base = r * cols;
+                for (int c = 0; c < cols; c++) {
+                    float v = reciprocal ? x[base + c] * inv[c] : x[base + c] / s[c];
+                    values[base + c] = roundE4m3Saturating(v);
+                }
+            }
+        }
     }
 
     /// [ScaleMath#amax] without its early exit: `Math.max` keeps a NaN by itself, and the loop

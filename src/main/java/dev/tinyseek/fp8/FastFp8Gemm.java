@@ -1,5 +1,6 @@
 package dev.tinyseek.fp8;
 
+import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 
 /// The FP8 GEMM that training uses: the same numbers as
@@ -36,6 +37,31 @@ public final class FastFp8Gemm {
     /// Below this many multiply-adds a GEMM runs on the calling thread (handing over costs more).
     static final long PARALLEL_WORK = 1L << 18;
 
+    /// How the independent tiles of one product are spread over threads: `run` must call
+    /// `body.accept(t)` exactly once for every `t` in `[0, count)`, in any order, on any threads
+    /// (each tile writes only its own outputs, so the result does not depend on it).
+    @FunctionalInterface
+    public interface TileRunner {
+        void run(int count, long workPerTile, IntConsumer body);
+    }
+
+    /// Every tile on the calling thread.
+    public static final TileRunner SEQUENTIAL = (count, work, body) -> {
+        for (int t = 0; t < count; t++) {
+            body.accept(t);
+        }
+    };
+
+    /// Tiles on the common fork-join pool when the product is big enough (the default here;
+    /// the model passes the project's own parallel helper, which runs nested loops inline).
+    public static final TileRunner COMMON_POOL = (count, work, body) -> {
+        if (count * work >= PARALLEL_WORK) {
+            IntStream.range(0, count).parallel().forEach(body);
+        } else {
+            SEQUENTIAL.run(count, work, body);
+        }
+    };
+
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2 * ROWS][COLS]);
 
     private FastFp8Gemm() {
@@ -46,19 +72,20 @@ public final class FastFp8Gemm {
     public static float[] multiply(BlockQuantized a, // [M, K]
                                    BlockQuantized b, // [N, K]
                                    int nc) {
-        return multiply(Fp8Values.of(a), false, Fp8Values.of(b), false, nc);
+        return multiply(Fp8Values.of(a), false, Fp8Values.of(b), false, nc, COMMON_POOL);
     }
 
     /// The same product on decoded operands `A [M, K]` and `B [N, K]`.
     public static float[] multiply(Fp8Values a, // [M, K]
                                    Fp8Values b, // [N, K]
                                    int nc) {
-        return multiply(a, false, b, false, nc);
+        return multiply(a, false, b, false, nc, COMMON_POOL);
     }
 
     /// `C = A·Bᵀ` where `A` is stored `[M, K]`, or `[K, M]` when `aStoredKByM`, and `B` is
     /// stored `[N, K]`, or `[K, N]` when `bStoredKByN`; scale blocks belong to the stored layout.
-    public static float[] multiply(Fp8Values a, boolean aStoredKByM, Fp8Values b, boolean bStoredKByN, int nc) {
+    /// `threads` spreads the tiles (the result is the same to the bit for any runner).
+    public static float[] multiply(Fp8Values a, boolean aStoredKByM, Fp8Values b, boolean bStoredKByN, int nc, TileRunner threads) {
         // 1. shapes and chunks, as the reference checks them
         int m = aStoredKByM ? a.cols() : a.rows();
         int k = aStoredKByM ? a.rows() : a.cols();
@@ -118,11 +145,7 @@ public final class FastFp8Gemm {
         // 4. independent tiles of ROWS × COLS outputs
         int rowBlocks = (m + ROWS - 1) / ROWS;
         int tiles = rowBlocks * colBlocks;
-        IntStream range = IntStream.range(0, tiles);
-        if ((long) m * n * k >= PARALLEL_WORK) {
-            range = range.parallel();
-        }
-        range.forEach(t -> {
+        threads.run(tiles, (long) Math.min(ROWS, m) * Math.min(COLS, n) * k, t -> {
             int cb = t % colBlocks;
             int i0 = (t / colBlocks) * ROWS;
             int j0 = cb * COLS;

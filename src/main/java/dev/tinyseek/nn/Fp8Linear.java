@@ -1,5 +1,6 @@
 package dev.tinyseek.nn;
 
+import dev.tinyseek.backend.Parallel;
 import dev.tinyseek.fp8.Accumulation;
 import dev.tinyseek.fp8.BlockQuantized;
 import dev.tinyseek.fp8.BlockScaling;
@@ -25,6 +26,15 @@ import dev.tinyseek.fp8.ScaleOrder;
 /// - the fp32 accumulation inside a promotion interval is the default (fast, and a products of
 ///   two E4M3 values is exact in `float`); Hopper's truncating accumulator is an option.
 public final class Fp8Linear {
+
+    /// The FP8 GEMM's tiles go through the project's parallel helper, as the fp32 GEMM's do:
+    /// the same thread count, and inline when already inside a parallel loop (MoE experts).
+    static final FastFp8Gemm.TileRunner THREADS = (count, work, body) ->
+            Parallel.forRange(count, Parallel.grainFor(work), (from, to) -> {
+                for (int t = from; t < to; t++) {
+                    body.accept(t);
+                }
+            });
 
     private Fp8Linear() {
     }
@@ -57,12 +67,12 @@ public final class Fp8Linear {
             // 1. Dgrad: dx = dy · W = dy · (Wᵀ)ᵀ, K = out; Wᵀ [in, out] is W [out, in] read as [K, N]
             Fp8Values qdy = recipe.scaling(recipe.gradientBlockRows(), n, out).quantizeValues(dy, n, out);
             Fp8Values qw = recipe.scaling(t, out, in).quantizeValues(w, out, in);
-            dx = FastFp8Gemm.multiply(qdy, false, qw, true, t);
+            dx = FastFp8Gemm.multiply(qdy, false, qw, true, t, THREADS);
             // 2. Wgrad: dW = dyᵀ · x = dyᵀ · (xᵀ)ᵀ, K = N; dy and x read as [K, M] and [K, N],
             //    their 1xT tiles along the tokens are Tx1 blocks of the stored arrays
             Fp8Values qdyt = recipe.scalingAlongRows(n, out).quantizeValues(dy, n, out);
             Fp8Values qxt = recipe.scalingAlongRows(n, in).quantizeValues(x, n, in);
-            g = FastFp8Gemm.multiply(qdyt, true, qxt, true, t);
+            g = FastFp8Gemm.multiply(qdyt, true, qxt, true, t, THREADS);
         } else {
             dx = gemm(dy, recipe.scaling(recipe.gradientBlockRows(), n, out), n,
                     transpose(w, out, in), recipe.scaling(t, in, out), in, out, recipe);
@@ -79,7 +89,7 @@ public final class Fp8Linear {
     /// fast path (values, no bytes) for fp32 accumulation, the reference [Fp8Gemm] for the others.
     static float[] gemm(float[] a, BlockScaling scaleA, int m, float[] b, BlockScaling scaleB, int n, int k, Fp8Recipe recipe) {
         if (recipe.accumulation() == Accumulation.FP32_SEQUENTIAL) {
-            return FastFp8Gemm.multiply(scaleA.quantizeValues(a, m, k), scaleB.quantizeValues(b, n, k), recipe.tile());
+            return FastFp8Gemm.multiply(scaleA.quantizeValues(a, m, k), false, scaleB.quantizeValues(b, n, k), false, recipe.tile(), THREADS);
         }
         BlockQuantized qa = scaleA.quantize(a, m, k);
         BlockQuantized qb = scaleB.quantize(b, n, k);

@@ -53,7 +53,8 @@ class FastFp8GemmTest {
             float[] want = FastFp8Gemm.multiply(a, b, c.nc());
             for (int layout = 1; layout < 4; layout++) {
                 boolean ta = (layout & 1) != 0, tb = (layout & 2) != 0;
-                float[] got = FastFp8Gemm.multiply(ta ? a.transpose() : a, ta, tb ? b.transpose() : b, tb, c.nc());
+                float[] got = FastFp8Gemm.multiply(ta ? a.transpose() : a, ta, tb ? b.transpose() : b, tb, c.nc(),
+                        layout == 2 ? FastFp8Gemm.SEQUENTIAL : FastFp8Gemm.COMMON_POOL);
                 for (int i = 0; i < want.length; i++) {
                     if (Float.floatToRawIntBits(want[i]) != Float.floatToRawIntBits(got[i])) {
                         fail("layout A%s B%s: C[%d] = %s, plain layout %s", ta ? "[K,M]" : "[M,K]", tb ? "[K,N]" : "[N,K]", i, got[i], want[i]);
