@@ -1,5 +1,6 @@
 package dev.tinyseek.attention;
 
+import dev.tinyseek.nn.Linear;
 import dev.tinyseek.nn.Param;
 
 import java.util.List;
@@ -29,4 +30,8 @@ public interface Attention {
     KvCache newCache(int maxTokens);
 
     List<Param> params();
+
+    /// The projections, whose [dev.tinyseek.nn.Precision] can be set (FP8 training); the
+    /// attention arithmetic between them stays fp32.
+    List<Linear> linears();
 }

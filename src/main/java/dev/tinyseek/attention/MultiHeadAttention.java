@@ -140,6 +140,11 @@ public final class MultiHeadAttention implements Attention {
     }
 
     @Override
+    public List<Linear> linears() {
+        return List.of(qProj, kProj, vProj, oProj);
+    }
+
+    @Override
     public List<Param> params() {
         return List.of(qProj.weight, kProj.weight, vProj.weight, oProj.weight);
     }

@@ -352,6 +352,22 @@ public final class MultiHeadLatentAttention implements Attention {
         return form == Form.NAIVE ? new MultiHeadAttention.Cache(maxTokens, h, dqk, dv) : new LatentCache(maxTokens, r, dr);
     }
 
+    /// The projections in HF order (the latent norms are not linear layers).
+    @Override
+    public List<Linear> linears() {
+        List<Linear> ls = new ArrayList<>();
+        if (qRank > 0) {
+            ls.add(qAProj);
+            ls.add(qBProj);
+        } else {
+            ls.add(qProj);
+        }
+        ls.add(kvAProj);
+        ls.add(kvBProj);
+        ls.add(oProj);
+        return ls;
+    }
+
     /// In HF order: the query path, `kv_a_proj_with_mqa`, `kv_a_layernorm`, `kv_b_proj`, `o_proj`.
     @Override
     public List<Param> params() {

@@ -1,10 +1,13 @@
 package dev.tinyseek.cli;
 
 import dev.tinyseek.backend.Parallel;
+import dev.tinyseek.fp8.Accumulation;
 import dev.tinyseek.io.Dtype;
 import dev.tinyseek.model.Checkpoint;
 import dev.tinyseek.model.ModelConfig;
 import dev.tinyseek.model.Transformer;
+import dev.tinyseek.nn.Fp8Recipe;
+import dev.tinyseek.nn.Precision;
 import dev.tinyseek.rl.Evaluation;
 import dev.tinyseek.rl.TaskData;
 import dev.tinyseek.tasks.Addition;
@@ -37,6 +40,16 @@ final class TrainCommand implements Main.Command {
         TrainingState.save(dir, opt, model.params(), step, data.rngState(), settings);
     }
 
+    /// The FP8 recipe of `--fp8-tile` and `--fp8-accumulation` (used only with `--precision fp8`).
+    static Fp8Recipe fp8Recipe(Args a, ModelConfig cfg) {
+        int tile = a.string("fp8-tile").equals("auto") ? (cfg.hiddenSize() >= 256 ? 128 : 32) : a.integer("fp8-tile", 1, 1 << 16);
+        String acc = a.choice("fp8-accumulation", "fp32", "hopper");
+        if (acc.equals("hopper") && tile % 32 != 0) {
+            throw new Args.UsageException("--fp8-tile " + tile + " must be a multiple of 32 with --fp8-accumulation hopper (one wgmma step)");
+        }
+        return Fp8Recipe.deepseek(tile).withAccumulation(acc.equals("hopper") ? Accumulation.HOPPER_E8M13 : Accumulation.FP32_SEQUENTIAL);
+    }
+
     @Override
     public String summary() {
         return "train a model on a task (addition) and save a checkpoint";
@@ -54,6 +67,10 @@ final class TrainCommand implements Main.Command {
                 .option("mtp-lambda", "X[:Y@F]", "0.3", "MTP loss weight (lambda/depth per module); X:Y@F = X for the first fraction F of the steps, then Y (V3: 0.3:0.1@0.68)")
                 .option("bias-gamma", "X", "0.001", "MoE: speed of the auxiliary-loss-free bias updates (0 = off)")
                 .option("aux-alpha", "X", "0.0001", "MoE: weight of the sequence-wise balance loss (0 = off)")
+                .option("precision", "NAME", "fp32", "fp32 | fp8 (DeepSeek-V3's FP8 recipe in every linear layer but the head)")
+                .option("fp8-tile", "N", "auto", "fp8: tile T of the 1xT / TxT scales and promotion interval (auto: 128, or 32 below width 256)")
+                .option("fp8-accumulation", "NAME", "fp32", "fp8: fp32 (fast) | hopper (Hopper's e8m13 tensor core; slow, for ablations)")
+                .flag("bf16-moments", "store AdamW's moments in bf16 (DeepSeek-V3 §3.3.3)")
                 .option("steps", "N", "2000", "optimizer steps")
                 .option("batch", "N", "64", "sequences per step")
                 .option("seq-len", "N", "auto", "tokens per sequence (auto: the length of one problem)")
@@ -121,6 +138,8 @@ final class TrainCommand implements Main.Command {
         } catch (IllegalArgumentException e) {
             throw new Args.UsageException("--mtp-lambda: " + e.getMessage());
         }
+        Precision precision = Precision.parse(a.choice("precision", "fp32", "fp8"));
+        Fp8Recipe recipe = fp8Recipe(a, cfg);
         int steps = a.integer("steps", 1, 10_000_000);
         int batch = a.integer("batch", 1, 65536);
         double lr = a.number("lr", 1e-7, 1.0);
@@ -163,7 +182,8 @@ final class TrainCommand implements Main.Command {
 
         // 2. the model, optimizer and data: fresh, or restored to where the saved run stopped
         Transformer model = resumed != null ? Checkpoint.load(resumeDir) : new Transformer(cfg, seed);
-        AdamW opt = new AdamW(model.params(), 0.9, 0.95, 1e-8, wd);
+        AdamW opt = new AdamW(model.params(), 0.9, 0.95, 1e-8, wd).bf16Moments(a.isSet("bf16-moments"));
+        model.setPrecision(precision, recipe);
         TaskData data = new TaskData(task, seed, batch, seqLen);
         int from = 0;
         if (resumed != null) {
@@ -174,6 +194,12 @@ final class TrainCommand implements Main.Command {
         out.printf("model: preset %s, %s, %,d parameters; task: %d-digit addition%s; %d steps of %d x %d tokens%n",
                 a.string("preset"), arch, model.parameterCount(), digits, reversed ? " (sum written least-significant digit first)" : "",
                 steps, batch, seqLen);
+        if (precision == Precision.FP8) {
+            out.printf("precision: fp8 (E4M3, 1x%d / %dx%d scales, promotion every %d, %s accumulation) in %d linear layers; "
+                            + "embedding, head, routers, norms, attention in fp32%s%n", recipe.tile(), recipe.tile(), recipe.tile(),
+                    recipe.tile(), recipe.accumulation() == Accumulation.HOPPER_E8M13 ? "Hopper e8m13" : "fp32",
+                    model.linears().size(), opt.bf16Moments() ? "; AdamW moments in bf16" : "");
+        }
         Trainer.Options o = new Trainer.Options(steps, lr, lr / 10, warmup, wd, clip, evalEvery);
         Trainer trainer = new Trainer(a.isSet("quiet") ? null : out).biasUpdateSpeed(gamma).mtpWeight(mtpLambda);
         model.setBalanceLossAlpha(alpha);

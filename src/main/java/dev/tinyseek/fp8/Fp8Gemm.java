@@ -182,7 +182,7 @@ public record Fp8Gemm(Accumulation accumulation, int promotionInterval, ScaleOrd
                 : Math.fma(part * sa, sb, acc);
     }
 
-    private static void checkChunksInsideScaleBlocks(String name, BlockQuantized q, int nc, int k) {
+    static void checkChunksInsideScaleBlocks(String name, BlockQuantized q, int nc, int k) {
         if (q.blockCols() < k && q.blockCols() % nc != 0) {
             throw new IllegalArgumentException("Fp8Gemm.multiply: " + name + " has scale blocks " + q.blockCols()
                     + " wide along K = " + k + ", but promotion chunks are " + nc + " wide; each chunk must lie in one "

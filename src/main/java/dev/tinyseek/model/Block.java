@@ -3,6 +3,7 @@ package dev.tinyseek.model;
 import dev.tinyseek.attention.Attention;
 import dev.tinyseek.attention.KvCache;
 import dev.tinyseek.nn.FeedForward;
+import dev.tinyseek.nn.Linear;
 import dev.tinyseek.nn.Param;
 import dev.tinyseek.nn.RmsNormLayer;
 
@@ -69,6 +70,13 @@ public final class Block {
         float[] h = add(x, att.decode(n1, t, cache));
         float[] n2 = postAttentionNorm.forward(h, t).y();
         return add(h, ffn.forward(n2, 1, t).y());
+    }
+
+    /// The attention projections and the feed-forward linears (not the MoE router).
+    public List<Linear> linears() {
+        List<Linear> ls = new ArrayList<>(attention.linears());
+        ls.addAll(ffn.linears());
+        return ls;
     }
 
     public List<Param> params() {

@@ -125,6 +125,14 @@ public final class MtpModule {
         return new Transformer.Decoded(lmHead.forward(sharedHeadNorm.forward(rows, r).y(), r), out);
     }
 
+    /// `eh_proj` and the block's linears; the shared head belongs to the main model.
+    public List<Linear> linears() {
+        List<Linear> ls = new ArrayList<>();
+        ls.add(ehProj);
+        ls.addAll(block.linears());
+        return ls;
+    }
+
     public List<Param> params() {
         List<Param> p = new ArrayList<>();
         p.add(enorm.weight);

@@ -7,8 +7,10 @@ import dev.tinyseek.attention.MultiHeadLatentAttention;
 import dev.tinyseek.moe.MoeLayer;
 import dev.tinyseek.nn.EmbeddingLayer;
 import dev.tinyseek.nn.FeedForward;
+import dev.tinyseek.nn.Fp8Recipe;
 import dev.tinyseek.nn.Linear;
 import dev.tinyseek.nn.Param;
+import dev.tinyseek.nn.Precision;
 import dev.tinyseek.nn.RmsNormLayer;
 import dev.tinyseek.nn.SwiGluMlp;
 import dev.tinyseek.tensor.Rng;
@@ -180,6 +182,28 @@ public final class Transformer {
     public void setBalanceLossAlpha(double alpha) {
         for (MoeLayer m : moeLayers()) {
             m.setBalanceLossAlpha(alpha);
+        }
+    }
+
+    /// Every linear layer whose precision the FP8 recipe sets: the attention projections, the
+    /// dense and expert MLPs, and the MTP modules' `eh_proj`. Not the embedding, the output head
+    /// or the MoE routers: DeepSeek-V3 keeps those in higher precision (§3.3.1), as it does the
+    /// norms and the attention arithmetic.
+    public List<Linear> linears() {
+        List<Linear> ls = new ArrayList<>();
+        for (Block blk : layers) {
+            ls.addAll(blk.linears());
+        }
+        for (MtpModule m : mtp) {
+            ls.addAll(m.linears());
+        }
+        return ls;
+    }
+
+    /// Sets the precision of every layer in [#linears()] (FP8 needs a recipe; FP32 ignores it).
+    public void setPrecision(Precision p, Fp8Recipe recipe) {
+        for (Linear l : linears()) {
+            l.setPrecision(p, recipe);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.tinyseek.moe;
 
 import dev.tinyseek.backend.Parallel;
 import dev.tinyseek.nn.FeedForward;
+import dev.tinyseek.nn.Linear;
 import dev.tinyseek.nn.Param;
 import dev.tinyseek.nn.SwiGluMlp;
 import dev.tinyseek.tensor.Rng;
@@ -208,6 +209,18 @@ public final class MoeLayer implements FeedForward {
         for (int i = 0; i < loads.length; i++) {
             gate.bias.data[i] += gamma * (float) Math.signum(mean - loads[i]);
         }
+    }
+
+    @Override
+    public List<Linear> linears() {
+        List<Linear> ls = new ArrayList<>();
+        for (SwiGluMlp ex : experts) {
+            ls.addAll(ex.linears());
+        }
+        if (shared != null) {
+            ls.addAll(shared.linears());
+        }
+        return ls;
     }
 
     @Override

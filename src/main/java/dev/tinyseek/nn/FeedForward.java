@@ -27,6 +27,9 @@ public interface FeedForward {
 
     List<Param> params();
 
+    /// The linear layers, whose [Precision] can be set (FP8 training). Not the MoE router.
+    List<Linear> linears();
+
     /// Saved with the model but not trained by the optimizer (e.g. the MoE router's
     /// `e_score_correction_bias`, moved by its own balancing rule). None by default.
     default List<Param> buffers() {

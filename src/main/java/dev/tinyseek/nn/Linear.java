@@ -5,11 +5,17 @@ import dev.tinyseek.tensor.Rng;
 
 /// A linear layer without bias, `y = x Wᵀ`, with `W` stored `[out, in]` under its HF name
 /// (`<prefix>.weight`). DeepSeek-V3 has no biases in any projection.
+///
+/// Its [Precision] is FP32 (plain GEMMs through the backend) unless set to FP8, where the three
+/// GEMMs run in simulated FP8 by [Fp8Linear] with the given [Fp8Recipe]; the weight and its
+/// gradient stay `float` either way (the fp32 master copy of DeepSeek-V3 §3.3.1).
 public final class Linear {
 
     public final Param weight; // [out, in]
     public final int in;
     public final int out;
+    private Precision precision = Precision.FP32;
+    private Fp8Recipe recipe; // null in FP32
 
     /// A layer whose weight is drawn from N(0, std²).
     public Linear(String prefix, int in, int out, Rng rng, double std) {
@@ -19,8 +25,30 @@ public final class Linear {
         rng.fillNormal(weight.data, std);
     }
 
+    /// Sets the arithmetic of the three GEMMs; `recipe` is needed for FP8 and ignored for FP32.
+    public void setPrecision(Precision p, Fp8Recipe fp8) {
+        if (p == null || (p == Precision.FP8 && fp8 == null)) {
+            throw new IllegalArgumentException(weight.name + ": precision " + p + " needs " + (p == null ? "FP32 or FP8" : "an Fp8Recipe"));
+        }
+        this.precision = p;
+        this.recipe = p == Precision.FP8 ? fp8 : null;
+    }
+
+    /// The current precision (FP32 unless set).
+    public Precision precision() {
+        return precision;
+    }
+
+    /// The FP8 recipe, or null in FP32.
+    public Fp8Recipe recipe() {
+        return recipe;
+    }
+
     /// y[N, out] = x[N, in] · Wᵀ.
     public float[] forward(float[] x, int n) {
+        if (precision == Precision.FP8) {
+            return Fp8Linear.forward(x, weight.data, n, in, out, recipe);
+        }
         float[] y = new float[n * out];
         MatMul.forward(y, x, weight.data, null, n, in, out);
         return y;
@@ -30,6 +58,9 @@ public final class Linear {
     public float[] backward(float[] dy, // [N, out]
                             float[] x,  // [N, in], the forward input
                             int n) {
+        if (precision == Precision.FP8) {
+            return Fp8Linear.backward(weight.grad, dy, x, weight.data, n, in, out, recipe);
+        }
         float[] dx = new float[n * in];
         MatMul.backward(dx, weight.grad, null, dy, x, weight.data, n, in, out);
         return dx;

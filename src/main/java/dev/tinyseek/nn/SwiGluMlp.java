@@ -60,6 +60,11 @@ public final class SwiGluMlp implements FeedForward {
     }
 
     @Override
+    public List<Linear> linears() {
+        return List.of(gate, up, down);
+    }
+
+    @Override
     public List<Param> params() {
         return List.of(gate.weight, up.weight, down.weight);
     }

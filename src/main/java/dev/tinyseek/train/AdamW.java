@@ -1,5 +1,6 @@
 package dev.tinyseek.train;
 
+import dev.tinyseek.fp8.Bf16;
 import dev.tinyseek.nn.Param;
 
 import java.util.IdentityHashMap;
@@ -17,6 +18,10 @@ import java.util.Map;
 ///     p = p − lr · (m̂ / (sqrt(v̂) + eps) + wd · p)   (wd only for `Param.decay` parameters)
 ///
 /// DeepSeek-V3 trains with β1 = 0.9, β2 = 0.95, weight decay 0.1 (spec §10): the defaults here.
+///
+/// Optionally the moments are stored in BF16, as in DeepSeek-V3's FP8 training (§3.3.3): each
+/// new `m` and `v` is computed in `float` and rounded to bf16 (nearest-even) before it is stored
+/// and used; the weights (the fp32 master copy) are not rounded.
 public final class AdamW {
 
     public final double beta1, beta2, eps, weightDecay;
@@ -24,6 +29,7 @@ public final class AdamW {
     private final Map<Param, float[]> m = new IdentityHashMap<>();
     private final Map<Param, float[]> v = new IdentityHashMap<>();
     private int step;
+    private boolean bf16Moments;
 
     public AdamW(List<Param> params, double beta1, double beta2, double eps, double weightDecay) {
         if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
@@ -48,6 +54,17 @@ public final class AdamW {
         return new AdamW(params, 0.9, 0.95, 1e-8, 0.1);
     }
 
+    /// Stores the moments in BF16 from the next step on (`false`: `float`, the default).
+    public AdamW bf16Moments(boolean on) {
+        this.bf16Moments = on;
+        return this;
+    }
+
+    /// Whether the moments are stored in BF16.
+    public boolean bf16Moments() {
+        return bf16Moments;
+    }
+
     /// Steps taken so far.
     public int steps() {
         return step;
@@ -68,6 +85,10 @@ public final class AdamW {
             for (int i = 0; i < w.length; i++) {
                 mp[i] = b1 * mp[i] + (1 - b1) * g[i];
                 vp[i] = b2 * vp[i] + (1 - b2) * g[i] * g[i];
+                if (bf16Moments) {
+                    mp[i] = Bf16.round(mp[i]);
+                    vp[i] = Bf16.round(vp[i]);
+                }
                 float denom = (float) Math.sqrt(vp[i] * invC2) + e;
                 w[i] -= stepSize * mp[i] / denom + decay * w[i];
             }

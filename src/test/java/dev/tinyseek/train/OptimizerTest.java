@@ -40,6 +40,47 @@ class OptimizerTest {
     }
 
     @Test
+    void bf16MomentsAreTheFloatUpdateRoundedToBf16AndWeightsStayFloat() {
+        // an independent copy of the update, with the moments rounded to bf16 by bit arithmetic
+        Param w = new Param("w", true, 4);
+        float[] init = {0.5f, -1f, 2f, 0.123456f};
+        System.arraycopy(init, 0, w.data, 0, 4);
+        AdamW opt = new AdamW(List.of(w), 0.9, 0.95, 1e-8, 0.1).bf16Moments(true);
+        float[] m = new float[4], v = new float[4], p = init.clone();
+        float[][] grads = {{0.1f, -0.2f, 0.3f, 1e-3f}, {0.05f, 0.4f, -0.1f, 0.777f}, {-0.3f, 0.1f, 0.2f, -2e-5f}};
+        double lr = 0.01;
+        boolean differsFromFloat = false;
+        for (int t = 1; t <= 3; t++) {
+            System.arraycopy(grads[t - 1], 0, w.grad, 0, 4);
+            opt.step(lr);
+            float stepSize = (float) (lr / (1 - Math.pow(0.9, t)));
+            float invC2 = (float) (1 / (1 - Math.pow(0.95, t)));
+            for (int i = 0; i < 4; i++) {
+                float g = grads[t - 1][i];
+                float mf = 0.9f * m[i] + (1 - 0.9f) * g;
+                float vf = 0.95f * v[i] + (1 - 0.95f) * g * g;
+                m[i] = bf16(mf);
+                v[i] = bf16(vf);
+                differsFromFloat |= m[i] != mf;
+                assertThat(Float.floatToRawIntBits(m[i]) & 0xFFFF).isZero(); // a bf16 value
+                float denom = (float) Math.sqrt(v[i] * invC2) + 1e-8f;
+                p[i] -= stepSize * m[i] / denom + (float) (lr * 0.1) * p[i];
+                assertThat(opt.firstMoment(w)[i]).isEqualTo(m[i]);
+                assertThat(opt.secondMoment(w)[i]).isEqualTo(v[i]);
+                assertThat(w.data[i]).as("step %d, entry %d", t, i).isEqualTo(p[i]);
+            }
+        }
+        assertThat(differsFromFloat).isTrue();
+        assertThat(Float.floatToRawIntBits(w.data[3]) & 0xFFFF).isNotZero(); // master weights stay float
+    }
+
+    /// Round to nearest even on the top 16 bits (finite inputs).
+    private static float bf16(float x) {
+        int u = Float.floatToRawIntBits(x);
+        return Float.intBitsToFloat(((u + 0x7FFF + ((u >>> 16) & 1)) >>> 16) << 16);
+    }
+
+    @Test
     void scheduleWarmsUpThenDecaysToTheMinimum() {
         LrSchedule s = new LrSchedule(1.0, 0.1, 10, 110);
         assertThat(s.at(0)).isCloseTo(0.1, within(1e-12));
