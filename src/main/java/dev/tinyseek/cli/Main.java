@@ -29,6 +29,7 @@ public final class Main {
         COMMANDS.put("models", new ModelsCommand());
         COMMANDS.put("demo", new DemoCommand());
         COMMANDS.put("grade", new GradeCommand());
+        COMMANDS.put("grpo", new GrpoCommand());
     }
 
     public static void main(String[] args) {
