@@ -70,6 +70,7 @@ final class GrpoCommand implements Main.Command {
                 .option("max-new", "N", "auto", "tokens per completion (auto: the answer's length + 2)")
                 .option("lr", "X", "1e-3", "GRPO learning rate (AdamW, linear warmup then constant)")
                 .option("warmup", "N", "0", "GRPO warmup steps")
+                .flag("constant-lr", "keep the learning rate constant (default: cosine decay to a tenth over --steps)")
                 .option("weight-decay", "X", "0", "GRPO AdamW weight decay")
                 .option("clip", "X", "1.0", "global gradient-norm clip (0 = off)")
                 .option("mu", "N", "1", "passes over each batch of rollouts (1: the ratio is exactly 1)")
@@ -172,6 +173,7 @@ final class GrpoCommand implements Main.Command {
                 GrpoLoss.Normalization.parse(a.choice("loss", "grpo", "dr_grpo", "dapo")), maxNew);
         GrpoTrainer.Options go = new GrpoTrainer.Options(a.integer("prompts", 1, 100_000), a.integer("group", 2, 10_000),
                 a.number("temperature", 1e-3, 100), maxNew, a.number("lr", 1e-9, 1), a.integer("warmup", 0, 10_000_000),
+                a.isSet("constant-lr") ? 0 : Math.max(1, steps),
                 a.number("weight-decay", 0, 10), a.number("clip", 0, 1e6), a.integer("mu", 1, 1000),
                 a.integer("minibatches", 1, 100_000), Advantages.Scale.parse(a.choice("scale", "group", "batch", "none")), lo,
                 a.isSet("dynamic-sampling"), 3, a.isSet("shuffle-rewards"), seed * 7919 + 17);

@@ -1,5 +1,6 @@
 package dev.tinyseek.rl;
 
+import dev.tinyseek.backend.Parallel;
 import dev.tinyseek.generate.Sampler;
 import dev.tinyseek.model.Transformer;
 import dev.tinyseek.nn.Param;
@@ -44,12 +45,12 @@ public final class GrpoTrainer {
 
     /// `prompts` per step and `group` completions each (G); `temperature` for sampling and scoring;
     /// `maxNew` tokens per completion; AdamW `lr` (linear warmup over `warmup` steps, then
-    /// constant), `weightDecay`, global-norm `clip` (0 = off); `mu` passes and `minibatches` per
+    /// constant, or with `decaySteps > 0` a cosine decay to a tenth at that step), `weightDecay`, global-norm `clip` (0 = off); `mu` passes and `minibatches` per
     /// step; advantage `scale`; `loss` options; `dynamicSampling` (drop zero-std groups, refill
     /// from up to `maxSampleRounds` extra rounds of prompts); `shuffleRewards` (the control: rewards
     /// permuted at random inside each group, so they carry no information).
     public record Options(int prompts, int group, double temperature, int maxNew,
-                          double lr, int warmup, double weightDecay, double clip,
+                          double lr, int warmup, int decaySteps, double weightDecay, double clip,
                           int mu, int minibatches, Advantages.Scale scale, GrpoLoss.Options loss,
                           boolean dynamicSampling, int maxSampleRounds, boolean shuffleRewards, long seed) {
 
@@ -72,6 +73,9 @@ public final class GrpoTrainer {
             if (mu < 1 || minibatches < 1 || minibatches > prompts) {
                 throw new IllegalArgumentException("GRPO: mu = " + mu + " must be >= 1 and minibatches = " + minibatches
                         + " in [1, prompts = " + prompts + "]");
+            }
+            if (warmup < 0 || decaySteps < 0) {
+                throw new IllegalArgumentException("GRPO: warmup = " + warmup + " and decaySteps = " + decaySteps + " must be >= 0");
             }
             if (maxSampleRounds < 1) {
                 throw new IllegalArgumentException("GRPO: maxSampleRounds = " + maxSampleRounds + " must be >= 1");
@@ -116,7 +120,8 @@ public final class GrpoTrainer {
         this.end = end;
         this.o = o;
         this.opt = new AdamW(policy.params(), 0.9, 0.99, 1e-8, o.weightDecay());
-        this.schedule = new LrSchedule(o.lr(), o.lr(), o.warmup(), Integer.MAX_VALUE);
+        this.schedule = o.decaySteps() > 0 ? new LrSchedule(o.lr(), o.lr() / 10, o.warmup(), o.decaySteps())
+                : new LrSchedule(o.lr(), o.lr(), o.warmup(), Integer.MAX_VALUE);
         this.rng = new Rng(o.seed());
     }
 
@@ -142,44 +147,62 @@ public final class GrpoTrainer {
 
     /// `group` completions of each problem, sampled at the temperature from the model as it is,
     /// scored by the reward. The prompt is run through the model once per problem; each
-    /// completion continues from its cached state.
+    /// completion continues from its cached state. Problems are sampled in parallel, each with
+    /// its own generator seeded from `r` in order, so the result does not depend on the number
+    /// of threads.
     public List<Rollout> sample(List<Problem> problems, Rng r) {
+        long[] seeds = new long[problems.size()];
+        for (int i = 0; i < seeds.length; i++) {
+            seeds[i] = r.nextLong();
+        }
+        @SuppressWarnings("unchecked")
+        List<Rollout>[] perProblem = new List[problems.size()];
+        Parallel.forRange(problems.size(), 1, (from, to) -> {
+            for (int gi = from; gi < to; gi++) {
+                perProblem[gi] = sampleGroup(problems.get(gi), gi, new Rng(seeds[gi]));
+            }
+        });
+        List<Rollout> out = new ArrayList<>(problems.size() * o.group());
+        for (List<Rollout> g : perProblem) {
+            out.addAll(g);
+        }
+        return out;
+    }
+
+    private List<Rollout> sampleGroup(Problem p, int gi, Rng r) {
         Sampler sampler = new Sampler(o.temperature(), 0, 1);
         int v = policy.config.vocabSize();
-        List<Rollout> out = new ArrayList<>(problems.size() * o.group());
-        for (int gi = 0; gi < problems.size(); gi++) {
-            Problem p = problems.get(gi);
-            int[] prompt = TaskData.encode(p.prompt());
-            int total = Math.min(policy.config.maxPositionEmbeddings(), prompt.length + o.maxNew());
-            Transformer.DecodeState state = policy.newDecodeState(total);
-            float[] promptLogits = policy.decode(state, prompt);
-            int lastRow = (prompt.length - 1) * v;
-            for (int k = 0; k < o.group(); k++) {
-                state.truncate(prompt.length);
-                int[] buf = new int[total - prompt.length];
-                int n = 0;
-                float[] logits = promptLogits;
-                int off = lastRow;
-                boolean ended = false;
-                while (n < buf.length) {
-                    int next = sampler.sample(logits, off, v, r);
-                    buf[n++] = next;
-                    if (next == end) {
-                        ended = true;
-                        break;
-                    }
-                    if (n == buf.length) {
-                        break;
-                    }
-                    logits = policy.decode(state, new int[] {next});
-                    off = 0;
+        List<Rollout> out = new ArrayList<>(o.group());
+        int[] prompt = TaskData.encode(p.prompt());
+        int total = Math.min(policy.config.maxPositionEmbeddings(), prompt.length + o.maxNew());
+        Transformer.DecodeState state = policy.newDecodeState(total);
+        float[] promptLogits = policy.decode(state, prompt); // [P, V]
+        int lastRow = (prompt.length - 1) * v;
+        for (int k = 0; k < o.group(); k++) {
+            state.truncate(prompt.length);
+            int[] buf = new int[total - prompt.length];
+            int n = 0;
+            float[] logits = promptLogits;
+            int off = lastRow;
+            boolean ended = false;
+            while (n < buf.length) {
+                int next = sampler.sample(logits, off, v, r);
+                buf[n++] = next;
+                if (next == end) {
+                    ended = true;
+                    break;
                 }
-                int[] completion = Arrays.copyOf(buf, n);
-                String text = TaskData.decode(ended ? Arrays.copyOf(completion, n - 1) : completion);
-                double rew = reward.score(p, text, ended);
-                boolean right = accuracy.score(p, text, ended) > 0;
-                out.add(new Rollout(p, prompt, completion, text, ended, rew, right, gi));
+                if (n == buf.length) {
+                    break;
+                }
+                logits = policy.decode(state, new int[] {next});
+                off = 0;
             }
+            int[] completion = Arrays.copyOf(buf, n);
+            String text = TaskData.decode(ended ? Arrays.copyOf(completion, n - 1) : completion);
+            double rew = reward.score(p, text, ended);
+            boolean right = accuracy.score(p, text, ended) > 0;
+            out.add(new Rollout(p, prompt, completion, text, ended, rew, right, gi));
         }
         return out;
     }
