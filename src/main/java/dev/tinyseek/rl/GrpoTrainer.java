@@ -104,6 +104,7 @@ public final class GrpoTrainer {
     private final Rng rng;
     private final int end;
     private int step;
+    private boolean skipZeroAdvantage = true;
 
     /// `reference` may be null when `o.loss().beta() == 0`. `end` is the token that ends a completion.
     public GrpoTrainer(Transformer policy, Transformer reference, Task task, AnswerFormat format, Reward reward,
@@ -137,6 +138,13 @@ public final class GrpoTrainer {
         for (int i = 0; i < from.size(); i++) {
             System.arraycopy(from.get(i).data, 0, to.get(i).data, 0, from.get(i).data.length);
         }
+    }
+
+    /// Whether completions with advantage 0 skip the forward and backward passes when `β = 0`
+    /// (the default); off, every completion is scored: the naive path the tests compare against.
+    GrpoTrainer skipZeroAdvantage(boolean on) {
+        this.skipZeroAdvantage = on;
+        return this;
     }
 
     public int steps() {
@@ -361,7 +369,7 @@ public final class GrpoTrainer {
         List<Integer> active = new ArrayList<>();
         for (int i = 0; i < rows; i++) {
             lengths[i] = rollouts.get(from + i).completion().length;
-            if (adv[from + i] != 0 || o.loss().beta() > 0) {
+            if (adv[from + i] != 0 || o.loss().beta() > 0 || !skipZeroAdvantage) {
                 active.add(from + i);
             }
         }
