@@ -63,12 +63,12 @@ final class GrpoCommand implements Main.Command {
                 .option("sft-check", "N", "10", "cold start: check the accuracy every N steps")
                 .option("sft-lr", "X", "3e-3", "cold start: learning rate (constant after 100 warmup steps)")
                 .option("sft-batch", "N", "64", "cold start: sequences per step")
-                .option("steps", "N", "300", "GRPO steps")
+                .option("steps", "N", "1000", "GRPO steps")
                 .option("prompts", "N", "16", "prompts per step")
                 .option("group", "N", "8", "completions per prompt (G)")
-                .option("temperature", "X", "1.0", "sampling temperature (log-probs are scored at the same one)")
+                .option("temperature", "X", "0.5", "sampling temperature (log-probs are scored at the same one)")
                 .option("max-new", "N", "auto", "tokens per completion (auto: the answer's length + 2)")
-                .option("lr", "X", "1e-3", "GRPO learning rate (AdamW, linear warmup then constant)")
+                .option("lr", "X", "3e-4", "GRPO peak learning rate (AdamW; cosine decay to a tenth unless --constant-lr)")
                 .option("warmup", "N", "0", "GRPO warmup steps")
                 .flag("constant-lr", "keep the learning rate constant (default: cosine decay to a tenth over --steps)")
                 .option("weight-decay", "X", "0", "GRPO AdamW weight decay")
@@ -197,12 +197,18 @@ final class GrpoCommand implements Main.Command {
         evals.add(new double[] {0, base});
         long t0 = System.nanoTime();
         double evalSeconds = 0;
+        boolean live = System.console() != null;
         for (int s = 1; s <= steps; s++) {
             GrpoTrainer.StepMetrics m = grpo.step();
             hist.add(m);
             boolean evalNow = s == steps || (evalEvery > 0 && s % evalEvery == 0);
             double elapsed = (System.nanoTime() - t0) / 1e9;
-            if (!quiet && (evalNow || s % Math.max(1, Math.min(10, steps / 20)) == 0)) {
+            if (!quiet && live) { // a terminal: one line, rewritten in place
+                out.print("\r\033[K" + progress(m, steps, elapsed));
+                if (evalNow) {
+                    out.println();
+                }
+            } else if (!quiet && (evalNow || s % Math.max(1, steps / 20) == 0)) {
                 out.println(progress(m, steps, elapsed));
             }
             if (evalNow) {
@@ -248,7 +254,9 @@ final class GrpoCommand implements Main.Command {
     }
 
     static String progress(GrpoTrainer.StepMetrics m, int steps, double elapsed) {
-        return String.format("step %d/%d | reward %.3f ± %.3f | acc %.3f | zero-std %.2f | len %.2f | kl %.4f | clip lo/hi %.3f/%.3f"
+        int filled = (int) Math.round(20.0 * m.step() / Math.max(1, steps));
+        String bar = "[" + "#".repeat(filled) + " ".repeat(20 - filled) + "] ";
+        return bar + String.format("step %d/%d | reward %.3f ± %.3f | acc %.3f | zero-std %.2f | len %.2f | kl %.4f | clip lo/hi %.3f/%.3f"
                         + " | entropy %.3f | loss %.4f | %.2f s/step | %s elapsed",
                 m.step(), steps, m.rewardMean(), m.rewardStd(), m.accuracy(), m.fracZeroStd(), m.length(), m.kl(),
                 m.clipLow(), m.clipHigh(), m.entropy(), m.loss(), m.seconds(), clock(elapsed));
