@@ -30,6 +30,7 @@ public final class Main {
         COMMANDS.put("demo", new DemoCommand());
         COMMANDS.put("grade", new GradeCommand());
         COMMANDS.put("fp8-ablation", new Fp8AblationCommand());
+        COMMANDS.put("grpo", new GrpoCommand());
     }
 
     public static void main(String[] args) {

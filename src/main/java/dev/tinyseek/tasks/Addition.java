@@ -73,4 +73,10 @@ public record Addition(int digits, boolean reversed, boolean padded) implements 
         String a = answer.strip();
         return !a.isEmpty() && a.equals(problem.answer());
     }
+
+    /// Digits only, as many as the reference answer has (TinyZero's "well-formed but wrong").
+    @Override
+    public boolean wellFormed(Problem problem, String answer) {
+        return answer.length() == problem.answer().length() && answer.chars().allMatch(Character::isDigit);
+    }
 }

@@ -18,6 +18,12 @@ public interface Task {
     /// Whether `answer` (the model's text, already cut at the end of the answer) is correct.
     boolean verify(Problem problem, String answer);
 
+    /// Whether `answer` has the shape of an answer (for a format reward), right or wrong: by
+    /// default any non-empty text.
+    default boolean wellFormed(Problem problem, String answer) {
+        return !answer.isBlank();
+    }
+
     /// `n` problems of the held-out split, the same for the same seed.
     default List<Problem> heldOut(int n, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
