@@ -31,7 +31,7 @@ public final class CudaGemm implements Gemm, AutoCloseable {
     private final Map<float[], MemorySegment> kept = new IdentityHashMap<>();
     private final MemorySegment[] scratch = new MemorySegment[3]; // A, B, C
     private final long[] scratchFloats = new long[3];
-    private boolean closed;
+    private volatile boolean closed;
 
     private CudaGemm(CudaRuntime rt, Cublas cublas) {
         this.rt = rt;
@@ -39,9 +39,19 @@ public final class CudaGemm implements Gemm, AutoCloseable {
         this.handle = cublas.create();
     }
 
-    /// Loads the CUDA runtime and cuBLAS and creates a handle on the first GPU. Throws a
-    /// [BackendUnavailableException] naming the missing file, or saying that no GPU was found and why.
-    public static CudaGemm open() {
+    private static CudaGemm shared;
+
+    /// The process's CUDA GEMM (one handle and its device buffers), opened on first use and again
+    /// after [#close()]. Throws a [BackendUnavailableException] naming the missing file, or saying
+    /// that no GPU was found and why.
+    public static synchronized CudaGemm open() {
+        if (shared == null || shared.closed) {
+            shared = create();
+        }
+        return shared;
+    }
+
+    private static CudaGemm create() {
         CudaRuntime rt = CudaRuntime.load();
         String problem = rt.deviceCountProblem();
         if (problem != null) {
