@@ -75,8 +75,8 @@ public final class JavaGemm implements Gemm {
     }
 
     /// Few rows (decoding one token, or a few in speculative decoding's verify step): packing B
-    /// would cost as much as the product itself (measured: 4 rows cost 0.6-0.7 of the packed path at
-    /// the presets' shapes), so
+    /// would cost as much as the product itself (measured: at 4 rows this path took 0.57-0.74 of
+    /// the packed path's time at the presets' shapes), so
     /// each output is a plain dot product of a row of A with a row of B `[N, K]`, four outputs
     /// at a time so that four independent sums keep the CPU busy. Same order, same bits.
     private static void dots(boolean transA, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,

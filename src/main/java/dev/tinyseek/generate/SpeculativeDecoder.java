@@ -169,7 +169,7 @@ public final class SpeculativeDecoder {
                 System.arraycopy(md.hidden(), 0, hid[k], from * c, rows * c);
                 q[k] = rule.dist(md.logits(), 0, v); // the last position's logits only
                 x[n + k] = Sampler.draw(q[k], rng);
-                seen[k] = n - k + 1; // positions i <= n-k read only known tokens
+                seen[k] = Math.max(0, n - k + 1); // positions i <= n-k read only known tokens
             }
             // 2. verify: the main model on [x_n, d_1 .. d_drafts] in one step
             int[] step = Arrays.copyOfRange(x, n, n + drafts + 1);

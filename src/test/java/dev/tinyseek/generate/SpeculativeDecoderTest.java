@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SpeculativeDecoderTest {
 
     record Case(boolean deepseek, int modules, int depth, long seed, int[] prompt, int maxNew, int stop,
-                double weightScale) {
+                double weightScale, int context) {
     }
 
     /// A random model; larger weights make sharper, more varied predictions (and drafts that are
@@ -39,10 +39,11 @@ class SpeculativeDecoderTest {
         Property.forAll("speculative greedy = greedy, depth 1..3", g -> {
             int p = g.dim(1, 12), modules = g.intIn(1, 3);
             return new Case(g.bool(), modules, g.intIn(1, modules), g.intIn(0, 1_000_000), g.ints(p, 0, 255), g.dim(0, 24),
-                    g.chance(0.3) ? g.intIn(0, 255) : -1, g.oneOf(0.02, 0.3, 1.0));
+                    g.chance(0.3) ? g.intIn(0, 255) : -1, g.oneOf(0.02, 0.3, 1.0), g.intIn(12, 40));
         }, k -> {
+            // a short context sometimes: the output stops there, and the last drafts must fit in it
             ModelConfig cfg = (k.deepseek() ? ModelConfig.tiny() : ModelConfig.tiny().dense()).withMtpDepth(k.modules())
-                    .withMaxPositionEmbeddings(40);
+                    .withMaxPositionEmbeddings(k.context());
             Transformer m = randomModel(cfg, k.seed(), k.weightScale());
             int[] plain = Generator.greedy(m, k.prompt(), k.maxNew(), k.stop());
             SpeculativeDecoder.Result spec = SpeculativeDecoder.greedy(m, k.prompt(), k.maxNew(), k.stop(), k.depth());
@@ -55,6 +56,20 @@ class SpeculativeDecoderTest {
                 assertThat(spec.checkedAt()[d - 1]).isLessThanOrEqualTo(spec.acceptedAt()[d - 2]);
             }
         });
+    }
+
+    /// Prompts shorter than the draft depth: the deeper modules have no position made from known
+    /// tokens alone at first (a bug here once cut a cache to -1 tokens).
+    @Test
+    void promptsShorterThanTheDraftDepth() {
+        Transformer m = randomModel(ModelConfig.tiny().dense().withMtpDepth(3), 17, 0.02);
+        for (int p = 1; p <= 4; p++) {
+            int[] prompt = java.util.Arrays.copyOf(new int[] {208, 3, 77, 5}, p);
+            for (int depth = 1; depth <= 3; depth++) {
+                assertThat(SpeculativeDecoder.greedy(m, prompt, 9, -1, depth).tokens()).as("prompt %d, depth %d", p, depth)
+                        .containsExactly(Generator.greedy(m, prompt, 9, -1));
+            }
+        }
     }
 
     /// Where the random models above mostly reject, a model trained with MTP is often right, so
