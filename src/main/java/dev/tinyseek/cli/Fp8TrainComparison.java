@@ -110,6 +110,15 @@ final class Fp8TrainComparison {
             }
         }
         out.printf("(windows of %d steps; relative differences against the fp32 run; DeepSeek-V3: below 0.25%%)%n", window);
+        out.println("relative difference of each window's mean loss against fp32, in %, window by window:");
+        for (int ri = 1; ri < runs.size(); ri++) {
+            double[] w = windowMeans(losses.get(ri), window);
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < w.length; i++) {
+                sb.append(String.format(" %.2f", 100 * Math.abs(w[i] - refW[i]) / refW[i]));
+            }
+            out.printf("  %-36s%s%n", runs.get(ri).name(), sb);
+        }
         Path loss = dir.resolve("train_loss.png");
         Plot.lines(loss, "training loss, mean of each " + window + " steps, same seed and data", "step", "cross-entropy", curves);
         Path diff = dir.resolve("train_reldiff.png");
