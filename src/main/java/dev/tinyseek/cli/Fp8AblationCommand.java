@@ -39,6 +39,7 @@ final class Fp8AblationCommand implements Main.Command {
                 .option("batch", "N", "32", "train part: sequences per step")
                 .option("digits", "N", "2", "train part: digits per operand of the addition task")
                 .option("window", "N", "50", "train part: steps per window of the loss comparison")
+                .option("eval-problems", "N", "300", "train part: held-out problems for the exact-match column")
                 .option("seed", "N", "1", "seed of weights and data (the same for every run)")
                 .option("seconds", "X", "2", "cost part: seconds per comparison")
                 .flag("no-reference", "cost part: skip the slow reference and Hopper GEMM rows")
@@ -83,7 +84,8 @@ final class Fp8AblationCommand implements Main.Command {
         if (parts.contains("train")) {
             out.println("== train: FP8 vs fp32 on the same seed and data ==");
             Fp8TrainComparison.run(out, dir, a.choice("preset", "tiny", "small"), a.integer("steps", 10, 1_000_000),
-                    a.integer("batch", 1, 65536), a.integer("digits", 1, 9), a.integer("window", 1, 1_000_000), seed);
+                    a.integer("batch", 1, 65536), a.integer("digits", 1, 9), a.integer("window", 1, 1_000_000),
+                    a.integer("eval-problems", 1, 1_000_000), seed);
         }
         return 0;
     }

@@ -35,7 +35,7 @@ final class Fp8Ablations {
     /// 2-3% relative error, and would dominate any error summed over all channels), and of their
     /// contribution to `Y = X Wᵀ` (W in 128x128 blocks; outlier channels left out of both sides).
     static void scaling(PrintStream out, Path dir, long seed) throws IOException {
-        int t = 256, c = 1024, o = 256;
+        int t = 256, c = 1024, o = 128;
         Rng rng = new Rng(seed);
         float[] base = normal(rng, t * c, 1);
         float[] w = normal(rng, o * c, 1 / Math.sqrt(c));
@@ -138,10 +138,10 @@ final class Fp8Ablations {
     // ---- (d) activation gradients in blocks vs tiles ---------------------------------------------
 
     /// Dgrad `dx = dy · W` for `dy [512 tokens, 1024]`, N(0, 1), whose 4 outlier tokens (chosen at
-    /// random) are `f` times larger, `W [1024, 512]` in 128x128 blocks; `dy` in 128x128 blocks
+    /// random) are `f` times larger, `W [1024, 128]` in 128x128 blocks; `dy` in 128x128 blocks
     /// or 1x128 tiles. Errors against the exact product, over all tokens and over the ordinary ones.
     static void gradients(PrintStream out, Path dir, long seed) throws IOException {
-        int t = 512, outDim = 1024, in = 512;
+        int t = 512, outDim = 1024, in = 128;
         Rng rng = new Rng(seed + 1);
         float[] base = normal(rng, t * outDim, 1);
         float[] wt = normal(rng, in * outDim, 1 / Math.sqrt(outDim)); // Wᵀ [in, out]: B of the GEMM

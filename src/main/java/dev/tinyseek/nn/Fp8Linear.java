@@ -23,7 +23,7 @@ import dev.tinyseek.fp8.ScaleOrder;
 ///   caches `x` in FP8 and re-tiles it from 1x128 to 128x1; that adds a second rounding we skip);
 /// - Dgrad quantises `Wᵀ`, whose TxT blocks hold the same elements as `W`'s, so it has the same
 ///   codes and scales as Fprop's `W`, transposed;
-/// - the fp32 accumulation inside a promotion interval is the default (fast, and a products of
+/// - the fp32 accumulation inside a promotion interval is the default (fast, and a product of
 ///   two E4M3 values is exact in `float`); Hopper's truncating accumulator is an option.
 public final class Fp8Linear {
 
