@@ -86,7 +86,7 @@ public final class GrpoTrainer {
 
     /// What one step did. `reward*`, `accuracy`, `fracZeroStd`, `length` (tokens, the end token
     /// included) and `truncated` describe the rollouts; `kl` (mean k3, 0 without a reference),
-    /// `clipLow`/`clipHigh` (fractions of tokens), `entropy` (mean over scored tokens), `loss`
+    /// `clipLow`/`clipHigh` (fractions of tokens), `entropy` (mean over the tokens that went through the update, 0 for a step without one), `loss`
     /// and `gradNorm` (before clipping) describe the update, averaged over its passes.
     public record StepMetrics(int step, double rewardMean, double rewardStd, double accuracy, double fracZeroStd,
                               double length, double truncated, double kl, double clipLow, double clipHigh,
