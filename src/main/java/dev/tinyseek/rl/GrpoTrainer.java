@@ -86,8 +86,9 @@ public final class GrpoTrainer {
 
     /// What one step did. `reward*`, `accuracy`, `fracZeroStd`, `length` (tokens, the end token
     /// included) and `truncated` describe the rollouts; `kl` (mean k3, 0 without a reference),
-    /// `clipLow`/`clipHigh` (fractions of tokens), `entropy` (mean over the tokens that went through the update, 0 for a step without one), `loss`
-    /// and `gradNorm` (before clipping) describe the update, averaged over its passes.
+    /// `clipLow`/`clipHigh` (fractions of tokens), `entropy` (mean over the tokens that went
+    /// through the update, 0 for a step without one), `loss` and `gradNorm` (before clipping)
+    /// describe the update, averaged over its passes.
     public record StepMetrics(int step, double rewardMean, double rewardStd, double accuracy, double fracZeroStd,
                               double length, double truncated, double kl, double clipLow, double clipHigh,
                               double entropy, double loss, double gradNorm, int groupsUsed, double lr, double seconds) {
