@@ -8,6 +8,7 @@ import dev.tinyseek.model.Checkpoint;
 import dev.tinyseek.model.ModelConfig;
 import dev.tinyseek.model.Transformer;
 import dev.tinyseek.rl.Advantages;
+import dev.tinyseek.rl.ColdStart;
 import dev.tinyseek.rl.AnswerFormat;
 import dev.tinyseek.rl.Evaluation;
 import dev.tinyseek.rl.GrpoLoss;
@@ -21,8 +22,6 @@ import dev.tinyseek.tasks.Problem;
 import dev.tinyseek.tasks.Split;
 import dev.tinyseek.tasks.Task;
 import dev.tinyseek.tensor.Rng;
-import dev.tinyseek.train.AdamW;
-import dev.tinyseek.train.Trainer;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -82,6 +81,7 @@ final class GrpoCommand implements Main.Command {
                 .option("scale", "NAME", "group", "advantage scale: group (std) | batch | none (Dr. GRPO)")
                 .option("format-weight", "X", "0.1", "reward for a well-formed answer (accuracy counts 1)")
                 .flag("dynamic-sampling", "drop groups whose rewards are all equal, refilled from up to 3 rounds")
+                .flag("mask-truncated", "completions cut at the length limit leave the loss (DAPO's overlong filtering)")
                 .flag("shuffle-rewards", "control: permute the rewards inside each group (they carry no information)")
                 .option("eval-every", "N", "50", "held-out greedy accuracy every N steps (0 = start and end only)")
                 .option("eval-problems", "N", "500", "distinct held-out problems (never trained on)")
@@ -141,27 +141,10 @@ final class GrpoCommand implements Main.Command {
             int batch = a.integer("sft-batch", 1, 65536);
             out.printf("model: preset %s, %s, %,d parameters; task: %s (%s)%n", a.string("preset"), a.string("arch"),
                     model.parameterCount(), taskName, example.prompt() + example.answer());
-            AdamW sftOpt = new AdamW(model.params(), 0.9, 0.95, 1e-8, 0.1);
-            TaskData data = new TaskData(task, seed, batch, longest - 1);
-            Trainer.Options so = new Trainer.Options(maxSteps, sftLr, sftLr, Math.min(100, maxSteps / 10), 0.1, 1.0, 0);
-            Trainer trainer = new Trainer(null).biasUpdateSpeed(0.001);
-            List<Problem> trainCheck = new ArrayList<>();
-            SplittableRandom cr = new SplittableRandom(seed + 99);
-            for (int i = 0; i < 200; i++) {
-                trainCheck.add(task.sample(cr, Split.TRAIN));
-            }
-            long t0 = System.nanoTime();
-            double trainAcc = 0;
-            while (sftSteps < maxSteps) {
-                int to = Math.min(maxSteps, sftSteps + check);
-                trainer.train(model, sftOpt, data, so, null, sftSteps, to, null);
-                sftSteps = to;
-                trainAcc = Evaluation.exactMatch(model, task, trainCheck, maxNew);
-                if (trainAcc >= target) {
-                    break;
-                }
-            }
-            sftSeconds = (System.nanoTime() - t0) / 1e9;
+            ColdStart.Result cs = ColdStart.run(model, task, seed, target, maxSteps, check, sftLr, batch, longest - 1, maxNew);
+            sftSteps = cs.steps();
+            sftSeconds = cs.seconds();
+            double trainAcc = cs.trainAccuracy();
             out.printf("cold start: %d supervised steps in %.1f s; greedy accuracy on 200 training problems %.1f%%%n",
                     sftSteps, sftSeconds, 100 * trainAcc);
         }
@@ -183,7 +166,8 @@ final class GrpoCommand implements Main.Command {
         }
         Transformer reference = beta > 0 ? GrpoTrainer.copy(model) : null;
         Reward reward = Reward.of(task, AnswerFormat.PLAIN, 1.0, a.number("format-weight", 0, 100));
-        GrpoTrainer grpo = new GrpoTrainer(model, reference, task, AnswerFormat.PLAIN, reward, TaskData.END, go);
+        GrpoTrainer grpo = new GrpoTrainer(model, reference, task, AnswerFormat.PLAIN, reward, TaskData.END, go)
+                .maskTruncated(a.isSet("mask-truncated"));
         int evalEvery = a.integer("eval-every", 0, 10_000_000);
         double base = Evaluation.exactMatch(model, task, heldOut, maxNew);
         double baseSampled = sampledAccuracy(model, task, heldOut, maxNew, go.temperature(), seed);

@@ -37,7 +37,8 @@ import java.util.List;
 ///   `β = 0`, so they are left out of the forward and backward passes (a speed-up, not an
 ///   approximation: they still count in the normalisation's `B` and token totals);
 /// - a step where no completion has a non-zero advantage (and `β = 0`) makes no optimizer step;
-/// - masks come from the completion lengths: the end token counts, nothing after it exists.
+/// - masks come from the completion lengths: the end token counts, nothing after it exists;
+///   with [#maskTruncated(boolean)], a completion that never ended counts not at all.
 ///
 /// Left out on purpose: MoE router-bias updates during RL (the biases stay as the SFT model
 /// left them), gradient accumulation, and process rewards.
@@ -85,8 +86,9 @@ public final class GrpoTrainer {
 
     /// What one step did. `reward*`, `accuracy`, `fracZeroStd`, `length` (tokens, the end token
     /// included) and `truncated` describe the rollouts; `kl` (mean k3, 0 without a reference),
-    /// `clipLow`/`clipHigh` (fractions of tokens), `entropy` (mean over scored tokens), `loss`
-    /// and `gradNorm` (before clipping) describe the update, averaged over its passes.
+    /// `clipLow`/`clipHigh` (fractions of tokens), `entropy` (mean over the tokens that went
+    /// through the update, 0 for a step without one), `loss` and `gradNorm` (before clipping)
+    /// describe the update, averaged over its passes.
     public record StepMetrics(int step, double rewardMean, double rewardStd, double accuracy, double fracZeroStd,
                               double length, double truncated, double kl, double clipLow, double clipHigh,
                               double entropy, double loss, double gradNorm, int groupsUsed, double lr, double seconds) {
@@ -105,6 +107,7 @@ public final class GrpoTrainer {
     private final int end;
     private int step;
     private boolean skipZeroAdvantage = true;
+    private boolean maskTruncated = false;
 
     /// `reference` may be null when `o.loss().beta() == 0`. `end` is the token that ends a completion.
     public GrpoTrainer(Transformer policy, Transformer reference, Task task, AnswerFormat format, Reward reward,
@@ -144,6 +147,13 @@ public final class GrpoTrainer {
     /// (the default); off, every completion is scored: the naive path the tests compare against.
     GrpoTrainer skipZeroAdvantage(boolean on) {
         this.skipZeroAdvantage = on;
+        return this;
+    }
+
+    /// DAPO's overlong filtering: completions cut at the length limit (no end token) leave the
+    /// loss entirely — their mask is empty, so no normalisation counts their tokens.
+    public GrpoTrainer maskTruncated(boolean on) {
+        this.maskTruncated = on;
         return this;
     }
 
@@ -368,7 +378,8 @@ public final class GrpoTrainer {
         int[] lengths = new int[rows];
         List<Integer> active = new ArrayList<>();
         for (int i = 0; i < rows; i++) {
-            lengths[i] = rollouts.get(from + i).completion().length;
+            Rollout x = rollouts.get(from + i);
+            lengths[i] = maskTruncated && !x.ended() ? 0 : x.completion().length;
             if (adv[from + i] != 0 || o.loss().beta() > 0 || !skipZeroAdvantage) {
                 active.add(from + i);
             }

@@ -355,6 +355,23 @@ class GrpoLossTest {
     }
 
     @Test
+    void anEmptyMaskRowContributesNothingAndLeavesTheTokenCount() {
+        // overlong filtering: completion 1 was truncated, its mask is empty
+        double[] logp = {-0.3, -0.2, -1.0, -2.0, -0.5, -0.4};
+        double[] old = {-0.2, -0.2, -1.5, -1.0, -0.5, -0.1};
+        double[] adv = {1.0, -1.0, 0.5};
+        boolean[] cut = GrpoLoss.maskFromLengths(new int[] {2, 0, 2}, 2);
+        for (Normalization n : Normalization.values()) {
+            Result r = GrpoLoss.compute(logp, old, null, adv, cut, 3, 2, Options.defaults().with(n));
+            assertThat(r.grad()[2]).isZero();
+            assertThat(r.grad()[3]).isZero();
+            assertThat(r.tokens()).isEqualTo(4);
+        }
+        Result dapo = GrpoLoss.compute(logp, old, null, adv, cut, 3, 2, Options.defaults().with(Normalization.DAPO));
+        assertThat(dapo.grad()[0]).isCloseTo(-1.0 * Math.exp(-0.1) / 4, within(1e-15)); // denominator 4, not 6
+    }
+
+    @Test
     void badInputIsNamed() {
         boolean[] m = new boolean[4];
         assertThatThrownBy(() -> GrpoLoss.compute(new double[3], new double[4], null, new double[2], m, 2, 2, Options.defaults()))

@@ -88,6 +88,23 @@ class GrpoTrainerTest {
     }
 
     @Test
+    void truncatedCompletionsLeaveTheLossWhenMasked() {
+        // one new token only: an untrained model almost never writes the end token that soon
+        GrpoTrainer.Options o = new GrpoTrainer.Options(4, 4, 1.0, 1, 1e-3, 0, 0, 0, 1.0, 1, 1, Advantages.Scale.GROUP,
+                GrpoLoss.Options.defaults(), false, 3, false, 11);
+        Transformer m = model();
+        float[] before = flatParams(m);
+        GrpoTrainer t = new GrpoTrainer(m, null, TASK, AnswerFormat.PLAIN, ONES, TaskData.END, o).maskTruncated(true);
+        GrpoTrainer.StepMetrics x = t.step();
+        assertThat(x.truncated()).isEqualTo(1.0);
+        assertThat(x.fracZeroStd()).isLessThan(1.0); // the rewards did differ
+        assertThat(Arrays.equals(flatParams(m), before)).as("nothing was learned from truncated completions").isTrue();
+        Transformer m2 = model();
+        new GrpoTrainer(m2, null, TASK, AnswerFormat.PLAIN, ONES, TaskData.END, o).step();
+        assertThat(Arrays.equals(flatParams(m2), before)).as("without the mask they count").isFalse();
+    }
+
+    @Test
     void theRunIsTheSameForAnyThreadCount() {
         float[][] params = new float[2][];
         for (int threads = 1; threads <= 2; threads++) {
