@@ -114,7 +114,7 @@ final class GrpoCommand implements Main.Command {
         List<Problem> heldOut = distinctHeldOut(task, evalProblems, 12345);
         Problem example = task.sample(new SplittableRandom(0), Split.TRAIN);
         int longest = 0;
-        for (int i = 0; i < 200; i++) {
+        for (int i = 0; i < 5000; i++) { // the longest problem decides the SFT sequence length
             Problem p = task.sample(new SplittableRandom(i), Split.TRAIN);
             longest = Math.max(longest, TaskData.encode(p.prompt() + p.answer()).length + 1);
         }
@@ -125,6 +125,22 @@ final class GrpoCommand implements Main.Command {
         }
         boolean quiet = a.isSet("quiet");
 
+        // the GRPO settings, checked before any training
+        int steps = a.integer("steps", 0, 10_000_000);
+        double beta = a.number("beta", 0, 1e3);
+        GrpoLoss.Options lo = new GrpoLoss.Options(a.number("eps-low", 0, 0.999), a.number("eps-high", 0, 100), beta,
+                GrpoLoss.Normalization.parse(a.choice("loss", "grpo", "dr_grpo", "dapo")), maxNew);
+        int prompts = a.integer("prompts", 1, 100_000), minibatches = a.integer("minibatches", 1, 100_000);
+        if (minibatches > prompts) {
+            throw new Args.UsageException("--minibatches " + minibatches + " is more than --prompts " + prompts
+                    + "; a minibatch holds whole groups, so use at most " + prompts);
+        }
+        GrpoTrainer.Options go = new GrpoTrainer.Options(prompts, a.integer("group", 2, 10_000),
+                a.number("temperature", 1e-3, 100), maxNew, a.number("lr", 1e-9, 1), a.integer("warmup", 0, 10_000_000),
+                a.isSet("constant-lr") ? 0 : Math.max(1, steps),
+                a.number("weight-decay", 0, 10), a.number("clip", 0, 1e6), a.integer("mu", 1, 1000),
+                minibatches, Advantages.Scale.parse(a.choice("scale", "group", "batch", "none")), lo,
+                a.isSet("dynamic-sampling"), 3, a.isSet("shuffle-rewards"), seed * 7919 + 17);
         // 1. the cold start: a weak model
         Transformer model;
         double sftSeconds = 0;
@@ -150,20 +166,6 @@ final class GrpoCommand implements Main.Command {
         }
 
         // 2. GRPO
-        int steps = a.integer("steps", 0, 10_000_000);
-        double beta = a.number("beta", 0, 1e3);
-        GrpoLoss.Options lo = new GrpoLoss.Options(a.number("eps-low", 0, 0.999), a.number("eps-high", 0, 100), beta,
-                GrpoLoss.Normalization.parse(a.choice("loss", "grpo", "dr_grpo", "dapo")), maxNew);
-        GrpoTrainer.Options go = new GrpoTrainer.Options(a.integer("prompts", 1, 100_000), a.integer("group", 2, 10_000),
-                a.number("temperature", 1e-3, 100), maxNew, a.number("lr", 1e-9, 1), a.integer("warmup", 0, 10_000_000),
-                a.isSet("constant-lr") ? 0 : Math.max(1, steps),
-                a.number("weight-decay", 0, 10), a.number("clip", 0, 1e6), a.integer("mu", 1, 1000),
-                a.integer("minibatches", 1, 100_000), Advantages.Scale.parse(a.choice("scale", "group", "batch", "none")), lo,
-                a.isSet("dynamic-sampling"), 3, a.isSet("shuffle-rewards"), seed * 7919 + 17);
-        if (go.minibatches() > go.prompts()) {
-            throw new Args.UsageException("--minibatches " + go.minibatches() + " is more than --prompts " + go.prompts()
-                    + "; a minibatch holds whole groups");
-        }
         Transformer reference = beta > 0 ? GrpoTrainer.copy(model) : null;
         Reward reward = Reward.of(task, AnswerFormat.PLAIN, 1.0, a.number("format-weight", 0, 100));
         GrpoTrainer grpo = new GrpoTrainer(model, reference, task, AnswerFormat.PLAIN, reward, TaskData.END, go)
