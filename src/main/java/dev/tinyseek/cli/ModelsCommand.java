@@ -38,6 +38,17 @@ final class ModelsCommand implements Main.Command {
                             + "with a newline. Trained in fp32 with AdamW, 2000 steps of 64 problems. Try it with "
                             + "`./tinyseek generate tiny-models/deepseek-v3-addition --prompt '72+98='`.",
                     List.of("tinyseek train --mtp-depth 1 --steps 2000 --seed 1 --quiet --out {out} --plots {out}"),
+                    2, true),
+            new Recipe("deepseek-v3-addition-fp8",
+                    "The same DeepSeek-V3-shaped adder, trained through simulated FP8 GEMMs (DeepSeek-V3's recipe).",
+                    "Same shape, data, seed and steps as `deepseek-v3-addition`, but every linear layer except the output "
+                            + "head and the MoE router computes its forward, input-gradient and weight-gradient products in "
+                            + "E4M3 with fine-grained scales (1x32 activation tiles, 32x32 weight blocks: 32 stands in for "
+                            + "DeepSeek's 128 at this width) and partial sums promoted to fp32 every 32 products; master "
+                            + "weights, gradients and AdamW moments stay fp32. The weights are saved in fp32 and the card "
+                            + "evaluates them in fp32. Try it with "
+                            + "`./tinyseek generate tiny-models/deepseek-v3-addition-fp8 --prompt '72+98='`.",
+                    List.of("tinyseek train --mtp-depth 1 --precision fp8 --steps 2000 --seed 1 --quiet --out {out} --plots {out}"),
                     2, true));
 
     @Override
