@@ -27,6 +27,8 @@ import java.util.Locale;
 final class DemoCommand implements Main.Command {
 
     static final String MODEL = "tiny-models/deepseek-v3-addition";
+    static final String FP8_MODEL = "tiny-models/deepseek-v3-addition-fp8";
+    static final String WEAK_MODEL = "tiny-models/addition-cold-start";
 
     @Override
     public String summary() {
@@ -38,7 +40,9 @@ final class DemoCommand implements Main.Command {
                 + "MLA's cache, MoE routing, MTP speculative decoding, FP8 quantisation, and GRPO.")
                 .option("model", "DIR", MODEL, "a checkpoint with MLA, MoE and an MTP module")
                 .option("plots", "DIR", "runs/demo", "where the PNG charts go")
-                .option("problems", "N", "200", "held-out problems for the decoding comparison");
+                .option("problems", "N", "200", "held-out problems for the decoding comparison")
+                .option("weak", "DIR", WEAK_MODEL, "the weak model GRPO starts from")
+                .option("grpo-steps", "N", "300", "GRPO steps in part 5 (0 = skip it)");
     }
 
     @Override
@@ -51,6 +55,12 @@ final class DemoCommand implements Main.Command {
         Path dir = Path.of(a.string("model"));
         Path plots = Path.of(a.string("plots"));
         int problems = a.integer("problems", 1, 100_000);
+        int grpoSteps = a.integer("grpo-steps", 0, 100_000);
+        Path weak = Path.of(a.string("weak"));
+        if (grpoSteps > 0 && !Files.isDirectory(weak)) {
+            throw new IllegalArgumentException(weak + " is not a model directory; run from the project's root (it ships "
+                    + WEAK_MODEL + "), make it with 'tinyseek models make addition-cold-start', or skip GRPO with --grpo-steps 0");
+        }
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException(dir + " is not a model directory; run from the project's root (it ships "
                     + MODEL + "), or make it with 'tinyseek models make deepseek-v3-addition'");
@@ -63,7 +73,10 @@ final class DemoCommand implements Main.Command {
         cache(cfg, out);
         routing(model, plots, out);
         speculation(model, problems, out);
-        fp8(model, out);
+        fp8(model, problems, out);
+        if (grpoSteps > 0) {
+            grpo(weak, grpoSteps, plots, out);
+        }
         out.println("charts written to " + plots.toAbsolutePath());
         return 0;
     }
@@ -156,7 +169,7 @@ final class DemoCommand implements Main.Command {
     }
 
     // 4. FP8: what rounding this model's own weights to E4M3 costs, per tensor vs fine-grained
-    private static void fp8(Transformer model, PrintStream out) {
+    private static void fp8(Transformer model, int problems, PrintStream out) throws Exception {
         int tile = 32;
         String[] names = {"one scale per tensor", tile + "x" + tile + " blocks", "1x" + tile + " tiles"};
         out.println("4. FP8 (E4M3): relative error ||X - Q(X)|| / ||X|| of rounding to 8 bits with a scale per ...");
@@ -186,7 +199,30 @@ final class DemoCommand implements Main.Command {
             row(out, "hidden states after layer " + l, e, nx);
         }
         out.println("   (DeepSeek-V3 uses 128x128 weight blocks and 1x128 activation tiles; this model is at most 128 wide,\n"
-                + "   so 32 stands in for 128. Fine-grained scales help where a few large values would set one shared scale.)\n");
+                + "   so 32 stands in for 128. Fine-grained scales help where a few large values would set one shared scale.)");
+        Path fp8Dir = Path.of(FP8_MODEL);
+        if (Files.isDirectory(fp8Dir)) { // the same model trained through simulated FP8 GEMMs
+            List<Problem> ps = task.heldOut(problems, 12345);
+            double fp32Acc = dev.tinyseek.rl.Evaluation.exactMatch(model, task, ps, 5);
+            double fp8Acc = dev.tinyseek.rl.Evaluation.exactMatch(Checkpoint.load(fp8Dir), task, ps, 5);
+            out.printf(Locale.ROOT, "   trained in FP8 (DeepSeek-V3's recipe, %s): %.1f%% of %d held-out sums right; trained in fp32: %.1f%%%n",
+                    FP8_MODEL, 100 * fp8Acc, ps.size(), 100 * fp32Acc);
+        }
+        out.println();
+    }
+
+    // 5. GRPO: a weak model gets better with nothing but a rule that checks its answers
+    private static void grpo(Path weak, int steps, Path plots, PrintStream out) throws Exception {
+        out.printf("5. GRPO: %d steps of reinforcement learning from %s (a weak adder), rewarded only by a checker%n", steps, weak);
+        out.println("   (each step: 16 sums, 8 sampled answers each, advantage = (reward - group mean) / group std)");
+        int evalEvery = Math.max(1, steps / 3);
+        int code = Main.run(new String[] {"grpo", "--from", weak.toString(), "--steps", String.valueOf(steps),
+                "--eval-every", String.valueOf(evalEvery), "--eval-problems", "200", "--plots", plots.toString(), "--seed", "1"},
+                out, out);
+        if (code != 0) {
+            throw new IllegalStateException("the GRPO part failed (exit " + code + ")");
+        }
+        out.println("   the full run: ./tinyseek grpo (1000 steps; tiny-models/addition-grpo is its result)\n");
     }
 
     private static void row(PrintStream out, String what, double[] err, double norm) {

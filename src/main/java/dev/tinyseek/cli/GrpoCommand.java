@@ -163,6 +163,18 @@ final class GrpoCommand implements Main.Command {
             double trainAcc = cs.trainAccuracy();
             out.printf("cold start: %d supervised steps in %.1f s; greedy accuracy on 200 training problems %.1f%%%n",
                     sftSteps, sftSeconds, 100 * trainAcc);
+            if (a.has("plots")) { // the cold start's loss curve: loss.png
+                Path png = Path.of(a.string("plots")).resolve("loss.png");
+                Files.createDirectories(png.getParent());
+                double[] ys = cs.losses();
+                double[] xs = new double[ys.length];
+                for (int i = 0; i < xs.length; i++) {
+                    xs[i] = i + 1;
+                }
+                Plot.lines(png, "cold start on " + taskName + " (supervised, stopped at " + sftSteps + " steps), seed " + seed,
+                        "step", "training loss", List.of(new Plot.Series("cross-entropy of the answer", xs, ys)));
+                out.println("wrote " + png);
+            }
         }
 
         // 2. GRPO

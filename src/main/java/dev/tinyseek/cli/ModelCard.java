@@ -36,8 +36,9 @@ import java.util.Map;
 /// @param eval        the held-out evaluation
 /// @param golden      prompts and their exact greedy continuations (to the end-of-answer token)
 /// @param notes       further lines for the README (measured figures with their commands)
+/// @param figures     the PNG charts in the directory that the README shows (a training curve at least)
 record ModelCard(String name, String title, String description, List<String> commands, double seconds,
-                 String machine, Eval eval, List<Golden> golden, List<String> notes) {
+                 String machine, Eval eval, List<Golden> golden, List<String> notes, List<Figure> figures) {
 
     static final String JSON = "card.json";
     static final String README = "README.md";
@@ -67,6 +68,13 @@ record ModelCard(String name, String title, String description, List<String> com
     record Golden(String prompt, String answer) {
     }
 
+    /// A chart in the model's directory and what it shows.
+    record Figure(String file, String caption) {
+    }
+
+    /// What a card shows when `card.json` lists no figures: the training loss.
+    static final List<Figure> LOSS_ONLY = List.of(new Figure(LOSS_PLOT, "training loss"));
+
     // ---- card.json -----------------------------------------------------------------------
 
     Map<String, Object> toJson() {
@@ -92,6 +100,13 @@ record ModelCard(String name, String title, String description, List<String> com
         }
         m.put("golden", g);
         m.put("notes", notes);
+        if (!figures.equals(LOSS_ONLY)) {
+            List<Object> f = new ArrayList<>();
+            for (Figure x : figures) {
+                f.add(new LinkedHashMap<>(Map.of("file", x.file, "caption", x.caption)));
+            }
+            m.put("figures", f);
+        }
         return m;
     }
 
@@ -112,9 +127,17 @@ record ModelCard(String name, String title, String description, List<String> com
             JsonObject g = JsonObject.of(o, f + " golden");
             golden.add(new Golden(g.getString("prompt"), g.getString("greedy_answer")));
         }
+        List<Figure> figures = LOSS_ONLY;
+        if (j.has("figures")) {
+            figures = new ArrayList<>();
+            for (Object o : j.getList("figures")) {
+                JsonObject x = JsonObject.of(o, f + " figures");
+                figures.add(new Figure(x.getString("file"), x.getString("caption")));
+            }
+        }
         return new ModelCard(j.getString("name"), j.getString("title"), j.getString("description"),
                 strings(j.getList("commands")), j.getDouble("wall_seconds"), j.getString("machine"), eval, golden,
-                strings(j.getList("notes")));
+                strings(j.getList("notes")), figures);
     }
 
     private static List<String> strings(List<Object> xs) {
@@ -156,7 +179,9 @@ record ModelCard(String name, String title, String description, List<String> com
         if (!notes.isEmpty()) {
             sb.append('\n');
         }
-        sb.append("![training loss](").append(LOSS_PLOT).append(")\n\n");
+        for (Figure x : figures) {
+            sb.append("![").append(x.caption).append("](").append(x.file).append(")\n\n");
+        }
         sb.append("`./tinyseek models check tiny-models/").append(name).append("` recomputes these figures from the weights; ")
                 .append("`TinyModelsTest` does so for every shipped model.\n");
         return sb.toString();
@@ -176,8 +201,10 @@ record ModelCard(String name, String title, String description, List<String> com
         if (!Files.isRegularFile(readme) || !Files.readString(readme).equals(card.render())) {
             wrong.add(readme + " is not the rendering of card.json (regenerate it: 'tinyseek models make " + card.name + "')");
         }
-        if (!Files.isRegularFile(dir.resolve(LOSS_PLOT))) {
-            wrong.add(dir.resolve(LOSS_PLOT) + " is missing");
+        for (Figure x : card.figures) {
+            if (!Files.isRegularFile(dir.resolve(x.file))) {
+                wrong.add(dir.resolve(x.file) + " is missing (the card shows it)");
+            }
         }
         Transformer model = Checkpoint.load(dir);
         Eval e = card.eval;

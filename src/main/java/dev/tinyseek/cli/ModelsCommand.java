@@ -20,8 +20,13 @@ import java.util.stream.Stream;
 final class ModelsCommand implements Main.Command {
 
     /// How a shipped model is made: the command lines (run in this process, in order; `{out}` is
-    /// the model directory, `{work}` a scratch directory) and how its card evaluates it.
-    record Recipe(String name, String title, String description, List<String> commands, int digits, boolean reversed) {
+    /// the model directory, `{work}` a scratch directory), how its card evaluates it, and the
+    /// charts the card shows.
+    record Recipe(String name, String title, String description, List<String> commands, int digits, boolean reversed,
+                  List<ModelCard.Figure> figures) {
+        Recipe(String name, String title, String description, List<String> commands, int digits, boolean reversed) {
+            this(name, title, description, commands, digits, reversed, ModelCard.LOSS_ONLY);
+        }
     }
 
     static final int EVAL_PROBLEMS = 500;
@@ -49,7 +54,27 @@ final class ModelsCommand implements Main.Command {
                             + "evaluates them in fp32. Try it with "
                             + "`./tinyseek generate tiny-models/deepseek-v3-addition-fp8 --prompt '72+98='`.",
                     List.of("tinyseek train --mtp-depth 1 --precision fp8 --steps 2000 --seed 1 --quiet --out {out} --plots {out}"),
-                    2, true));
+                    2, true),
+            new Recipe("addition-cold-start",
+                    "A weak 2-digit adder: the supervised cold start that GRPO starts from.",
+                    "The `tiny` preset in its dense form (standard attention, dense SwiGLU MLPs; 123,200 parameters), "
+                            + "trained with supervision only until 20% of 200 *training* problems come out right (checked "
+                            + "every 10 steps), as R1's cold start makes a model that GRPO can improve. The same seed and "
+                            + "command as the first stage of `addition-grpo`, so it is exactly that run's starting point. "
+                            + "`./tinyseek demo` runs a short GRPO from it; `./tinyseek grpo --from tiny-models/addition-cold-start` "
+                            + "a long one.",
+                    List.of("tinyseek grpo --steps 0 --seed 1 --quiet --out {out} --plots {out}"),
+                    2, true, List.of(new ModelCard.Figure(ModelCard.LOSS_PLOT, "cold-start training loss"))),
+            new Recipe("addition-grpo",
+                    "The cold-start adder after 1000 steps of GRPO with a rule-based reward.",
+                    "`addition-cold-start`, then GRPO (DeepSeekMath §4.1, as in R1): 1000 steps of 16 prompts x 8 "
+                            + "completions sampled at temperature 0.5, reward 1 for a verified sum plus 0.1 for a "
+                            + "well-formed answer, advantages (r - mean)/(std + 1e-4) per group, clipped surrogate "
+                            + "(0.2 / 0.28), no KL term (beta 0), AdamW lr 3e-4 with a cosine decay. No supervised data "
+                            + "after the cold start: only the verifier's rewards. `grpo.csv` holds every step's metrics.",
+                    List.of("tinyseek grpo --seed 1 --quiet --out {out} --plots {out} --csv {out}/grpo.csv"),
+                    2, true, List.of(new ModelCard.Figure("grpo.png", "GRPO: mean reward of the rollouts and held-out greedy accuracy by step"),
+                            new ModelCard.Figure(ModelCard.LOSS_PLOT, "cold-start training loss"))));
 
     @Override
     public String summary() {
@@ -164,8 +189,10 @@ final class ModelsCommand implements Main.Command {
             // a shipped model is for using, not resuming: the optimizer state would triple its size
             Files.deleteIfExists(tmp.resolve(dev.tinyseek.train.TrainingState.OPTIMIZER));
             Files.deleteIfExists(tmp.resolve(dev.tinyseek.train.TrainingState.STATE));
-            if (!Files.isRegularFile(tmp.resolve(ModelCard.LOSS_PLOT))) {
-                throw new IllegalStateException("recipe " + r.name + " wrote no " + ModelCard.LOSS_PLOT + " (give the training command --plots {out})");
+            for (ModelCard.Figure f : r.figures) {
+                if (!Files.isRegularFile(tmp.resolve(f.file()))) {
+                    throw new IllegalStateException("recipe " + r.name + " wrote no " + f.file() + " (give the training command --plots {out})");
+                }
             }
 
             Transformer model = Checkpoint.load(tmp);
@@ -178,7 +205,8 @@ final class ModelsCommand implements Main.Command {
             }
             String machine = Runtime.getRuntime().availableProcessors() + "-core " + System.getProperty("os.arch") + " "
                     + System.getProperty("os.name") + ", JDK " + Runtime.version().feature();
-            ModelCard card = new ModelCard(r.name, r.title, r.description, r.commands, seconds, machine, eval, golden, List.of());
+            ModelCard card = new ModelCard(r.name, r.title, r.description, r.commands, seconds, machine, eval, golden, List.of(),
+                    r.figures);
             card.write(tmp);
 
             Path dest = root.resolve(r.name);

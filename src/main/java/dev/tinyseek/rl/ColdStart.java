@@ -21,8 +21,9 @@ import java.util.SplittableRandom;
 /// held-out set stays untouched for the accuracy that is reported.
 public final class ColdStart {
 
-    /// Steps trained, the training-problem accuracy at the stop, and the seconds it took.
-    public record Result(int steps, double trainAccuracy, double seconds) {
+    /// Steps trained, the training-problem accuracy at the stop, the seconds it took, and the
+    /// training loss of every step (`[steps]`).
+    public record Result(int steps, double trainAccuracy, double seconds, double[] losses) {
     }
 
     private ColdStart() {
@@ -47,15 +48,19 @@ public final class ColdStart {
         long t0 = System.nanoTime();
         double acc = 0;
         int steps = 0;
+        List<Double> losses = new ArrayList<>();
         while (steps < maxSteps) {
             int to = Math.min(maxSteps, steps + check);
-            trainer.train(model, opt, data, so, null, steps, to, null);
+            for (Trainer.Step st : trainer.train(model, opt, data, so, null, steps, to, null).steps()) {
+                losses.add(st.loss());
+            }
             steps = to;
             acc = Evaluation.exactMatch(model, task, trainCheck, maxNew);
             if (acc >= target) {
                 break;
             }
         }
-        return new Result(steps, acc, (System.nanoTime() - t0) / 1e9);
+        return new Result(steps, acc, (System.nanoTime() - t0) / 1e9,
+                losses.stream().mapToDouble(Double::doubleValue).toArray());
     }
 }

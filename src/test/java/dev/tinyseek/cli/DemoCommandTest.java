@@ -18,14 +18,18 @@ class DemoCommandTest {
     void theDemoRunsOnTheShippedModelAndWritesItsCharts(@TempDir Path plots) {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
-        int code = Main.run(new String[] {"demo", "--problems", "10", "--plots", plots.toString()}, out, out);
+        int code = Main.run(new String[] {"demo", "--problems", "10", "--plots", plots.toString(), "--grpo-steps", "2"}, out, out);
         String text = buf.toString(StandardCharsets.UTF_8);
         assertThat(code).as(text).isZero();
         assertThat(text).contains("latent     24  vs  standard attention    160  (85.0% less)")
                 .contains("latent    576  vs  standard attention 40,960  (98.6% less)")
                 .contains("identical output: 10 of 10")
-                .contains("weight matrices (all together)");
+                .contains("weight matrices (all together)")
+                .contains("trained in FP8")
+                .contains("5. GRPO: 2 steps")
+                .contains("held-out greedy accuracy");
         assertThat(plots.resolve("routing.png")).isRegularFile();
+        assertThat(plots.resolve("grpo.png")).isRegularFile();
     }
 
     @Test

@@ -49,7 +49,7 @@ class TinyModelsTest {
         ModelCard.Golden g = card.golden().get(0);
         ModelCard lying = new ModelCard(card.name(), card.title(), card.description(), card.commands(), card.seconds(),
                 card.machine(), new ModelCard.Eval(e.digits(), e.reversed(), e.problems(), e.seed(), e.maxAnswer(), e.right() - 1),
-                List.of(new ModelCard.Golden(g.prompt(), g.answer() + "9")), card.notes());
+                List.of(new ModelCard.Golden(g.prompt(), g.answer() + "9")), card.notes(), card.figures());
         lying.write(copy);
         assertThat(ModelCard.check(copy)).hasSize(2)
                 .anySatisfy(w -> assertThat(w).contains("held-out").contains("the weights give " + e.right()))
