@@ -77,7 +77,7 @@ final class DemoCommand implements Main.Command {
         if (grpoSteps > 0) {
             grpo(weak, grpoSteps, plots, out);
         }
-        out.println("charts written to " + plots.toAbsolutePath());
+        out.println("charts written to " + plots + (grpoSteps > 0 ? " (routing.png, grpo.png)" : " (routing.png)"));
         return 0;
     }
 
