@@ -55,14 +55,7 @@ public final class BlasGemm implements Gemm {
     public void gemm(boolean transA, boolean transB, int m, int n, int k,
                      float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
         Gemm.checkShapes(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff);
-        if (m == 0 || n == 0) {
-            return;
-        }
-        if (k == 0) {
-            // the empty sum, +0f, as in the Java backends (BLAS would reject lda = 0)
-            for (int i = cOff; i < cOff + m * n; i++) {
-                c[i] = accumulate ? c[i] + 0f : 0f;
-            }
+        if (Gemm.handledEmpty(m, n, k, c, cOff, accumulate)) { // empty C, or K = 0 (which BLAS would reject: lda = 0)
             return;
         }
         // OpenBLAS on one thread; the parallelism is ours: independent row blocks of C (or

@@ -108,13 +108,7 @@ public final class CudaGemm implements Gemm, AutoCloseable {
         if (closed) {
             throw new IllegalStateException("this CudaGemm was closed; open a new one (Backends.use(\"cuda\"))");
         }
-        if (m == 0 || n == 0) {
-            return;
-        }
-        if (k == 0) {
-            for (int i = cOff; i < cOff + m * n; i++) {
-                c[i] = accumulate ? c[i] + 0f : 0f;
-            }
+        if (Gemm.handledEmpty(m, n, k, c, cOff, accumulate)) { // empty C, or an empty sum (K = 0)
             return;
         }
         // 1. operands on the device: a kept copy, or the scratch buffer filled now

@@ -34,6 +34,22 @@ public interface Gemm {
         need("C", "[" + m + "," + n + "]", c, cOff, (long) m * n);
     }
 
+    /// The shapes with nothing to multiply, answered the same way by every backend: an empty C
+    /// is left alone, and an empty sum (K = 0) is `+0f`, added to C (`-0.0 + 0f = +0.0`) or
+    /// stored, as the naive loops do. Returns whether the call was one of these.
+    static boolean handledEmpty(int m, int n, int k, float[] c, int cOff, boolean accumulate) {
+        if (m == 0 || n == 0) {
+            return true;
+        }
+        if (k != 0) {
+            return false;
+        }
+        for (int i = cOff; i < cOff + m * n; i++) {
+            c[i] = accumulate ? c[i] + 0f : 0f;
+        }
+        return true;
+    }
+
     private static void need(String what, String shape, float[] x, int off, long count) {
         if (off < 0 || (long) off + count > x.length) {
             throw new IllegalArgumentException("gemm: operand " + what + " of shape " + shape

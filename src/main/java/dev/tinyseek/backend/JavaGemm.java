@@ -29,14 +29,7 @@ public final class JavaGemm implements Gemm {
     public void gemm(boolean transA, boolean transB, int m, int n, int k,
                      float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
         Gemm.checkShapes(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff);
-        if (m == 0 || n == 0) {
-            return;
-        }
-        if (k == 0) {
-            // an empty sum is +0f, added to C as always: -0.0 + 0f = +0.0, as in NaiveGemm
-            for (int i = cOff; i < cOff + m * n; i++) {
-                c[i] = accumulate ? c[i] + 0f : 0f;
-            }
+        if (Gemm.handledEmpty(m, n, k, c, cOff, accumulate)) { // empty C, or an empty sum (K = 0)
             return;
         }
         if (transB && m <= ROWS) { // up to 4 rows (decoding; verifying up to 3 drafts): dots beat packing B

@@ -41,47 +41,16 @@ public record Sampler(double temperature, int topK, double topP) {
         if (temperature == 0) {
             return argmax(logits, off, v);
         }
-        // 1. tokens by decreasing logit (ties: lower id first)
-        Integer[] order = new Integer[v];
-        for (int j = 0; j < v; j++) {
-            order[j] = j;
-        }
-        Arrays.sort(order, (a, b) -> {
-            int c = Float.compare(logits[off + b], logits[off + a]);
-            return c != 0 ? c : Integer.compare(a, b);
-        });
-        int keep = topK > 0 ? Math.min(topK, v) : v;
-        // 2. probabilities of the kept tokens at this temperature
-        double max = logits[off + order[0]];
-        double[] p = new double[keep];
-        double sum = 0;
-        for (int i = 0; i < keep; i++) {
-            p[i] = Math.exp((logits[off + order[i]] - max) / temperature);
-            sum += p[i];
-        }
-        // 3. nucleus: the shortest prefix whose mass reaches topP
-        double mass = 0;
-        int nucleus = keep;
-        for (int i = 0; i < keep; i++) {
-            mass += p[i] / sum;
-            if (mass >= topP) {
-                nucleus = i + 1;
-                break;
-            }
-        }
-        double total = 0;
-        for (int i = 0; i < nucleus; i++) {
-            total += p[i];
-        }
-        // 4. inverse CDF
-        double u = rng.nextDouble() * total;
-        for (int i = 0; i < nucleus; i++) {
-            u -= p[i];
+        Kept kept = kept(logits, off, v);
+        // 4. inverse CDF over the nucleus
+        double u = rng.nextDouble() * kept.total;
+        for (int i = 0; i < kept.nucleus; i++) {
+            u -= kept.weight[i];
             if (u < 0) {
-                return order[i];
+                return kept.order[i];
             }
         }
-        return order[nucleus - 1];
+        return kept.order[kept.nucleus - 1];
     }
 
     /// The distribution [#sample] draws from, over the whole vocabulary `[V]`: one-hot at the
@@ -93,6 +62,21 @@ public record Sampler(double temperature, int topK, double topP) {
             p[argmax(logits, off, v)] = 1;
             return p;
         }
+        Kept kept = kept(logits, off, v);
+        for (int i = 0; i < kept.nucleus; i++) {
+            p[kept.order[i]] = kept.weight[i] / kept.total;
+        }
+        return p;
+    }
+
+    /// The tokens a temperature draw can pick: `order` by decreasing logit, the unnormalised
+    /// weight `exp((logit - max) / T)` of each of the top-k `[keep]`, the first `nucleus` of
+    /// them kept, and their total weight.
+    private record Kept(Integer[] order, double[] weight, int nucleus, double total) {
+    }
+
+    private Kept kept(float[] logits, int off, int v) {
+        // 1. tokens by decreasing logit (ties: lower id first)
         Integer[] order = new Integer[v];
         for (int j = 0; j < v; j++) {
             order[j] = j;
@@ -102,29 +86,29 @@ public record Sampler(double temperature, int topK, double topP) {
             return c != 0 ? c : Integer.compare(a, b);
         });
         int keep = topK > 0 ? Math.min(topK, v) : v;
+        // 2. weights of the kept tokens at this temperature
         double max = logits[off + order[0]];
-        double[] e = new double[keep];
+        double[] w = new double[keep];
         double sum = 0;
         for (int i = 0; i < keep; i++) {
-            e[i] = Math.exp((logits[off + order[i]] - max) / temperature);
-            sum += e[i];
+            w[i] = Math.exp((logits[off + order[i]] - max) / temperature);
+            sum += w[i];
         }
-        double mass = 0, total = 0;
+        // 3. nucleus: the shortest prefix whose mass reaches topP
+        double mass = 0;
         int nucleus = keep;
         for (int i = 0; i < keep; i++) {
-            mass += e[i] / sum;
+            mass += w[i] / sum;
             if (mass >= topP) {
                 nucleus = i + 1;
                 break;
             }
         }
+        double total = 0;
         for (int i = 0; i < nucleus; i++) {
-            total += e[i];
+            total += w[i];
         }
-        for (int i = 0; i < nucleus; i++) {
-            p[order[i]] = e[i] / total;
-        }
-        return p;
+        return new Kept(order, w, nucleus, total);
     }
 
     /// A token drawn from the distribution `p` `[V]` (non-negative; need not sum to one).
