@@ -37,6 +37,7 @@ import java.util.List;
 ///   `β = 0`, so they are left out of the forward and backward passes (a speed-up, not an
 ///   approximation: they still count in the normalisation's `B` and token totals);
 /// - a step where no completion has a non-zero advantage (and `β = 0`) makes no optimizer step;
+/// - `DR_GRPO`'s constant `L_max` is `maxNew` unless the loss options set one ([#lossOptions]);
 /// - masks come from the completion lengths: the end token counts, nothing after it exists;
 ///   with [#maskTruncated(boolean)], a completion that never ended counts not at all.
 ///
@@ -101,6 +102,7 @@ public final class GrpoTrainer {
     private final Reward accuracy;
     private final AnswerFormat format;
     private final Options o;
+    private final GrpoLoss.Options loss;
     private final AdamW opt;
     private final LrSchedule schedule;
     private final Rng rng;
@@ -123,10 +125,20 @@ public final class GrpoTrainer {
         this.accuracy = Reward.accuracy(task, format);
         this.end = end;
         this.o = o;
+        this.loss = lossOptions(o);
         this.opt = new AdamW(policy.params(), 0.9, 0.99, 1e-8, o.weightDecay());
         this.schedule = o.decaySteps() > 0 ? new LrSchedule(o.lr(), o.lr() / 10, o.warmup(), o.decaySteps())
                 : new LrSchedule(o.lr(), o.lr(), o.warmup(), Integer.MAX_VALUE);
         this.rng = new Rng(o.seed());
+    }
+
+    /// The loss options the trainer uses: `o.loss()`, except that an unset `maxLength` (0) becomes
+    /// `maxNew`, so that `DR_GRPO`'s divisor `B · L_max` is the same constant for every batch
+    /// (spec `grpo.md` §3.2-3.3: TRL's `B · max_completion_length`), not the longest completion
+    /// that happened to be sampled.
+    static GrpoLoss.Options lossOptions(Options o) {
+        GrpoLoss.Options l = o.loss();
+        return l.maxLength() > 0 ? l : new GrpoLoss.Options(l.epsLow(), l.epsHigh(), l.beta(), l.normalization(), o.maxNew());
     }
 
     /// A frozen copy of `model` (same config, weights and router biases), e.g. the reference policy.
@@ -286,7 +298,7 @@ public final class GrpoTrainer {
                     double[] oldLogp = fresh ? cur.logp : old[m].logp;
                     double[] refLogp = reference == null ? null : score(reference, rollouts, adv, range, false).logp;
                     double[] advM = Arrays.copyOfRange(adv, range[0] * o.group(), range[1] * o.group());
-                    GrpoLoss.Result res = GrpoLoss.compute(cur.logp, oldLogp, refLogp, advM, cur.mask, cur.rows, cur.width, o.loss());
+                    GrpoLoss.Result res = GrpoLoss.compute(cur.logp, oldLogp, refLogp, advM, cur.mask, cur.rows, cur.width, loss);
                     // back through the model
                     policy.zeroGrad();
                     float[] dlogits = new float[cur.fwd.logits().length];

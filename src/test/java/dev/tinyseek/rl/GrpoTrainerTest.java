@@ -105,6 +105,32 @@ class GrpoTrainerTest {
     }
 
     @Test
+    void drGrpoDividesByTheConfiguredMaximumLengthNotTheLongestSample() {
+        // spec grpo.md §2.3, §3.2-3.3: dr_grpo's divisor is the constant B · max_completion_length.
+        // maxNew 300 is more than the context (256) leaves, so no sample reaches it: the longest
+        // completion would be a smaller, batch-dependent L_max.
+        GrpoTrainer.Options unset = new GrpoTrainer.Options(2, 2, 1.0, 300, 1e-3, 0, 0, 0, 0, 1, 1, Advantages.Scale.GROUP,
+                GrpoLoss.Options.defaults().with(GrpoLoss.Normalization.DR_GRPO), false, 3, false, 11);
+        GrpoTrainer.Options explicit = new GrpoTrainer.Options(2, 2, 1.0, 300, 1e-3, 0, 0, 0, 0, 1, 1, Advantages.Scale.GROUP,
+                new GrpoLoss.Options(0.2, 0.2, 0, GrpoLoss.Normalization.DR_GRPO, 300), false, 3, false, 11);
+        assertThat(GrpoTrainer.lossOptions(unset).maxLength()).isEqualTo(300);
+        Transformer a = model(), b = model();
+        GrpoTrainer.StepMetrics x = new GrpoTrainer(a, null, TASK, AnswerFormat.PLAIN, ONES, TaskData.END, unset).step();
+        GrpoTrainer.StepMetrics y = new GrpoTrainer(b, null, TASK, AnswerFormat.PLAIN, ONES, TaskData.END, explicit).step();
+        assertThat(x.length()).isLessThan(300);
+        assertThat(x.fracZeroStd()).isLessThan(1.0);
+        double maxGrad = 0;
+        for (int i = 0; i < a.params().size(); i++) {
+            float[] ga = a.params().get(i).grad, gb = b.params().get(i).grad;
+            assertThat(ga).containsExactly(gb);
+            for (float v : gb) {
+                maxGrad = Math.max(maxGrad, Math.abs(v));
+            }
+        }
+        assertThat(maxGrad).isPositive();
+    }
+
+    @Test
     void theRunIsTheSameForAnyThreadCount() {
         float[][] params = new float[2][];
         for (int threads = 1; threads <= 2; threads++) {
