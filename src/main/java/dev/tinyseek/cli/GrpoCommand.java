@@ -77,7 +77,7 @@ final class GrpoCommand implements Main.Command {
                 .option("beta", "X", "0", "weight of the k3 KL to the cold-start model (0: no reference model is run)")
                 .option("eps-low", "X", "0.2", "clip: ratio floor 1 - eps-low")
                 .option("eps-high", "X", "0.28", "clip: ratio ceiling 1 + eps-high (DAPO's clip-higher)")
-                .option("loss", "NAME", "grpo", "normalisation: grpo | dr_grpo | dapo")
+                .option("loss", "NAME", "grpo", "normalisation: grpo | dr_grpo | dapo | bnpo")
                 .option("scale", "NAME", "group", "advantage scale: group (std) | batch | none (Dr. GRPO)")
                 .option("format-weight", "X", "0.1", "reward for a well-formed answer (accuracy counts 1)")
                 .flag("dynamic-sampling", "drop groups whose rewards are all equal, refilled from up to 3 rounds")
@@ -129,7 +129,7 @@ final class GrpoCommand implements Main.Command {
         int steps = a.integer("steps", 0, 10_000_000);
         double beta = a.number("beta", 0, 1e3);
         GrpoLoss.Options lo = new GrpoLoss.Options(a.number("eps-low", 0, 0.999), a.number("eps-high", 0, 100), beta,
-                GrpoLoss.Normalization.parse(a.choice("loss", "grpo", "dr_grpo", "dapo")), maxNew);
+                GrpoLoss.Normalization.parse(a.choice("loss", "grpo", "dr_grpo", "dapo", "bnpo")), maxNew);
         int prompts = a.integer("prompts", 1, 100_000), minibatches = a.integer("minibatches", 1, 100_000);
         if (minibatches > prompts) {
             throw new Args.UsageException("--minibatches " + minibatches + " is more than --prompts " + prompts

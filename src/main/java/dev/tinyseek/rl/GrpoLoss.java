@@ -14,9 +14,14 @@ package dev.tinyseek.rl;
 ///
 ///     GRPO     w = 1 / (B · |o_i|)       per-completion token mean, then mean over completions
 ///     DAPO     w = 1 / Σ_j |o_j|         every token of the batch weighs the same
+///     BNPO     w = 1 / Σ_j |o_j|         TRL's batch-normalised token mean; the same as DAPO in one call
 ///     DR_GRPO  w = 1 / (B · L_max)       a constant (Dr. GRPO), L_max = maxLength or L
 ///
 /// where `|o_i|` is the number of masked tokens of completion `i` (at least 1 in a divisor).
+/// The four names are TRL's `loss_type`s (spec §6.6 asks for all four). `BNPO` and `DAPO` only
+/// part in TRL under gradient accumulation: `bnpo` divides by the micro-batch's tokens, `dapo` by
+/// the tokens of the whole generation batch (spec §2.3); a call here is one batch, so both divide
+/// by its own token count (the trainer makes an optimiser step per minibatch).
 ///
 /// Gradient, per masked token (`∂ℓ/∂logp`, then times `w`):
 /// - `−A ρ` when the min keeps the unclipped term; exactly **0** when the clip is active, that is
@@ -31,16 +36,17 @@ public final class GrpoLoss {
 
     /// How token losses are summed into one number.
     public enum Normalization {
-        GRPO, DR_GRPO, DAPO;
+        GRPO, DR_GRPO, DAPO, BNPO;
 
-        /// The normalisation named on the command line: `grpo`, `dr_grpo` or `dapo`.
+        /// The normalisation named on the command line: `grpo`, `dr_grpo`, `dapo` or `bnpo`.
         public static Normalization parse(String s) {
             return switch (s) {
                 case "grpo" -> GRPO;
                 case "dr_grpo" -> DR_GRPO;
                 case "dapo" -> DAPO;
+                case "bnpo" -> BNPO;
                 default -> throw new IllegalArgumentException("loss normalisation '" + s
-                        + "' is not valid; expected grpo, dr_grpo or dapo");
+                        + "' is not valid; expected grpo, dr_grpo, dapo or bnpo");
             };
         }
     }
@@ -60,7 +66,7 @@ public final class GrpoLoss {
                 throw new IllegalArgumentException("GRPO: beta = " + beta + " must be >= 0 (0 = no KL term)");
             }
             if (normalization == null) {
-                throw new IllegalArgumentException("GRPO: normalization is null; use GRPO, DR_GRPO or DAPO");
+                throw new IllegalArgumentException("GRPO: normalization is null; use GRPO, DR_GRPO, DAPO or BNPO");
             }
             if (maxLength < 0) {
                 throw new IllegalArgumentException("GRPO: maxLength = " + maxLength + " must be >= 0 (0 = the padded width)");
@@ -120,7 +126,7 @@ public final class GrpoLoss {
         for (int i = 0; i < b; i++) {
             double w = switch (o.normalization()) {
                 case GRPO -> 1.0 / (b * (double) Math.max(len[i], 1));
-                case DAPO -> 1.0 / Math.max(total, 1);
+                case DAPO, BNPO -> 1.0 / Math.max(total, 1);
                 case DR_GRPO -> 1.0 / (b * lMax);
             };
             double a = advantages[i];

@@ -36,9 +36,9 @@ class GrpoCommandTest {
         MainTest.Result m = MainTest.run("grpo", "--minibatches", "40");
         assertThat(m.code()).isEqualTo(2);
         assertThat(m.err().strip()).contains("--minibatches 40 is more than --prompts 16").doesNotContain("\n");
-        MainTest.Result l = MainTest.run("grpo", "--loss", "bnpo");
+        MainTest.Result l = MainTest.run("grpo", "--loss", "ppo");
         assertThat(l.code()).isEqualTo(2);
-        assertThat(l.err()).contains("grpo, dr_grpo, dapo");
+        assertThat(l.err()).contains("grpo, dr_grpo, dapo, bnpo");
         assertThat(MainTest.run("grpo", "--help").out()).startsWith("usage: tinyseek grpo").contains("--shuffle-rewards");
     }
 }

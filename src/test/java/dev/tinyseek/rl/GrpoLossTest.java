@@ -69,7 +69,7 @@ class GrpoLossTest {
                     int i = k / c.l();
                     double w = switch (n) {
                         case GRPO -> 1.0 / (c.b() * (double) c.lengths()[i]);
-                        case DAPO -> 1.0 / total;
+                        case DAPO, BNPO -> 1.0 / total;
                         case DR_GRPO -> 1.0 / (c.b() * (double) c.l());
                     };
                     assertThat(r.grad()[k]).isEqualTo(m[k] ? -w * adv[i] : 0.0);
@@ -284,7 +284,28 @@ class GrpoLossTest {
             Result g1 = GrpoLoss.compute(c.logp(), c.old(), c.ref(), adv, all, c.b(), c.l(), o.with(Normalization.GRPO));
             Result d1 = GrpoLoss.compute(c.logp(), c.old(), c.ref(), adv, all, c.b(), c.l(), o.with(Normalization.DAPO));
             assertThat(g1.loss()).isCloseTo(d1.loss(), within(1e-12));
+            // bnpo (TRL's micro-batch token mean) is dapo within one batch; equal lengths: grpo == bnpo too
+            Result bnpo = GrpoLoss.compute(c.logp(), c.old(), c.ref(), adv, c.mask(), c.b(), c.l(), o.with(Normalization.BNPO));
+            assertThat(bnpo.loss()).isEqualTo(dapo.loss());
+            assertThat(bnpo.grad()).containsExactly(dapo.grad());
+            Result b1 = GrpoLoss.compute(c.logp(), c.old(), c.ref(), adv, all, c.b(), c.l(), o.with(Normalization.BNPO));
+            assertThat(g1.loss()).isCloseTo(b1.loss(), within(1e-12));
         });
+    }
+
+    @Test
+    void theFourLossTypesAreNamedAsInTrl() {
+        // spec grpo.md §6.6: lossType ∈ {GRPO, BNPO, DAPO, DR_GRPO}, TRL's loss_type names
+        assertThat(Normalization.parse("grpo")).isEqualTo(Normalization.GRPO);
+        assertThat(Normalization.parse("bnpo")).isEqualTo(Normalization.BNPO);
+        assertThat(Normalization.parse("dapo")).isEqualTo(Normalization.DAPO);
+        assertThat(Normalization.parse("dr_grpo")).isEqualTo(Normalization.DR_GRPO);
+        // one completion of 2 tokens (A = 1), one of 4 (A = -1), rho = 1, beta = 0: the policy loss
+        // is -Σ_i |o_i| A_i / Σ|o| = -(2 - 4)/6 = 1/3 for bnpo and dapo
+        boolean[] m = GrpoLoss.maskFromLengths(new int[] {2, 4}, 4);
+        double[] lp = new double[8];
+        Result r = GrpoLoss.compute(lp, lp, null, new double[] {1, -1}, m, 2, 4, Options.defaults().with(Normalization.BNPO));
+        assertThat(r.loss()).isCloseTo(1.0 / 3, within(1e-15));
     }
 
     @Test
@@ -298,7 +319,7 @@ class GrpoLossTest {
             Options o = Options.defaults().with(n);
             Result a = GrpoLoss.compute(logp, logp, null, adv, GrpoLoss.maskFromLengths(shortLen, 4), 3, 4, o);
             Result b = GrpoLoss.compute(logp, logp, null, adv, GrpoLoss.maskFromLengths(longLen, 4), 3, 4, o);
-            if (n == Normalization.DAPO) {
+            if (n == Normalization.DAPO || n == Normalization.BNPO) {
                 assertThat(b.loss()).isNotEqualTo(a.loss());
                 assertThat(b.grad()[0]).isNotEqualTo(a.grad()[0]);
             } else {
@@ -381,7 +402,7 @@ class GrpoLossTest {
         assertThatThrownBy(() -> GrpoLoss.compute(new double[4], new double[4], null, new double[3], m, 2, 2, Options.defaults()))
                 .hasMessageContaining("3 advantages for B = 2");
         assertThatThrownBy(() -> new Options(1.5, 0.2, 0, Normalization.GRPO, 0)).hasMessageContaining("epsLow = 1.5");
-        assertThatThrownBy(() -> Normalization.parse("bnpo")).hasMessageContaining("grpo, dr_grpo or dapo");
+        assertThatThrownBy(() -> Normalization.parse("ppo")).hasMessageContaining("grpo, dr_grpo, dapo or bnpo");
         boolean[] on = {true, false, false, false};
         double[] nan = {Double.NaN, 0, 0, 0};
         assertThatThrownBy(() -> GrpoLoss.compute(nan, new double[4], null, new double[2], on, 2, 2, Options.defaults()))
