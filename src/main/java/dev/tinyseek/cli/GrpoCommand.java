@@ -80,6 +80,8 @@ final class GrpoCommand implements Main.Command {
                 .option("loss", "NAME", "grpo", "normalisation: grpo | dr_grpo | dapo | bnpo")
                 .option("scale", "NAME", "group", "advantage scale: group (std) | batch | none (Dr. GRPO)")
                 .option("format-weight", "X", "0.1", "reward for a well-formed answer (accuracy counts 1)")
+                .option("reward", "NAME", "sum", "sum: accuracy + format-weight x format (a right answer 1.1) | "
+                        + "tinyzero: 1 right, 0.1 well-formed but wrong, 0 otherwise (spec grpo.md §6.1)")
                 .flag("dynamic-sampling", "drop groups whose rewards are all equal, refilled from up to 3 rounds")
                 .flag("mask-truncated", "completions cut at the length limit leave the loss (DAPO's overlong filtering)")
                 .flag("shuffle-rewards", "control: permute the rewards inside each group (they carry no information)")
@@ -130,6 +132,8 @@ final class GrpoCommand implements Main.Command {
         double beta = a.number("beta", 0, 1e3);
         GrpoLoss.Options lo = new GrpoLoss.Options(a.number("eps-low", 0, 0.999), a.number("eps-high", 0, 100), beta,
                 GrpoLoss.Normalization.parse(a.choice("loss", "grpo", "dr_grpo", "dapo", "bnpo")), maxNew);
+        boolean tinyZeroReward = a.choice("reward", "sum", "tinyzero").equals("tinyzero");
+        double formatWeight = a.number("format-weight", 0, 100);
         int prompts = a.integer("prompts", 1, 100_000), minibatches = a.integer("minibatches", 1, 100_000);
         if (minibatches > prompts) {
             throw new Args.UsageException("--minibatches " + minibatches + " is more than --prompts " + prompts
@@ -179,7 +183,8 @@ final class GrpoCommand implements Main.Command {
 
         // 2. GRPO
         Transformer reference = beta > 0 ? GrpoTrainer.copy(model) : null;
-        Reward reward = Reward.of(task, AnswerFormat.PLAIN, 1.0, a.number("format-weight", 0, 100));
+        Reward reward = tinyZeroReward ? Reward.tinyZero(task, AnswerFormat.PLAIN)
+                : Reward.of(task, AnswerFormat.PLAIN, 1.0, formatWeight);
         GrpoTrainer grpo = new GrpoTrainer(model, reference, task, AnswerFormat.PLAIN, reward, TaskData.END, go)
                 .maskTruncated(a.isSet("mask-truncated"));
         int evalEvery = a.integer("eval-every", 0, 10_000_000);

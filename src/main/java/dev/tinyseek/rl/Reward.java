@@ -16,7 +16,17 @@ import java.util.List;
 /// - [#format]: 1 when the completion has the format's shape **and** the answer has the task's
 ///   shape (right or wrong), else 0; TinyZero weights it 0.1.
 ///
-/// [#r1(Task, AnswerFormat)] is the default mix, `accuracy + 0.1 · format`.
+/// [#r1(Task, AnswerFormat)] is the default mix, `accuracy + 0.1 · format`: 1.1 for a right,
+/// well-formed answer, 0.1 for a well-formed wrong one, 0 otherwise. The README's measured GRPO
+/// runs and `tiny-models/addition-grpo` were made with it, so it stays the default.
+///
+/// [#tinyZero(Task, AnswerFormat)] is the scheme of spec `grpo.md` §4.3 and §6.1 (stage B), as
+/// TinyZero's `compute_score(format_score=0.1, score=1.0)` scores: **1.0** for a right answer,
+/// 0.1 for a well-formed wrong one, 0 otherwise — a right answer does not also collect the
+/// format score. Under group-std advantages the two differ only in groups that hold both a right
+/// and a malformed completion (a gap of 1.1 against 1.0).
+///
+/// R1-Zero itself adds accuracy and format with equal weight (spec §4.1): `of(task, format, 1, 1)`.
 @FunctionalInterface
 public interface Reward {
 
@@ -56,9 +66,18 @@ public interface Reward {
         return accuracy(task, format).times(accuracyWeight).plus(format(task, format).times(formatWeight));
     }
 
-    /// The default: accuracy 1, format 0.1 (TinyZero's weights).
+    /// The default: `accuracy + 0.1 · format` (TinyZero's 0.1 format weight, added on top of the
+    /// accuracy, so a right answer scores 1.1).
     static Reward r1(Task task, AnswerFormat format) {
         return of(task, format, 1.0, 0.1);
+    }
+
+    /// TinyZero's scheme (spec §4.3, §6.1): 1.0 when the answer is right (and the completion
+    /// ended), else 0.1 when it is well-formed ([#format]), else 0.
+    static Reward tinyZero(Task task, AnswerFormat format) {
+        Reward acc = accuracy(task, format);
+        Reward fmt = format(task, format);
+        return (p, c, e) -> acc.score(p, c, e) > 0 ? 1.0 : 0.1 * fmt.score(p, c, e);
     }
 
     /// The sum of several rewards.

@@ -39,6 +39,10 @@ class GrpoCommandTest {
         MainTest.Result l = MainTest.run("grpo", "--loss", "ppo");
         assertThat(l.code()).isEqualTo(2);
         assertThat(l.err()).contains("grpo, dr_grpo, dapo, bnpo");
-        assertThat(MainTest.run("grpo", "--help").out()).startsWith("usage: tinyseek grpo").contains("--shuffle-rewards");
+        MainTest.Result rw = MainTest.run("grpo", "--reward", "max");
+        assertThat(rw.code()).isEqualTo(2);
+        assertThat(rw.err()).contains("sum, tinyzero");
+        assertThat(MainTest.run("grpo", "--help").out()).startsWith("usage: tinyseek grpo").contains("--shuffle-rewards")
+                .contains("--reward");
     }
 }

@@ -53,6 +53,28 @@ class RewardTest {
     }
 
     @Test
+    void tinyZeroSchemeScoresARightAnswerOneNotOnePointOne() {
+        // spec grpo.md §6.1 stage B / §4.3: 1.0 exact answer + end token, 0.1 well-formed but wrong, 0 otherwise
+        Reward tz = Reward.tinyZero(task, AnswerFormat.PLAIN);
+        assertThat(tz.score(p, "640", true)).isEqualTo(1.0);
+        assertThat(tz.score(p, " 640 ", true)).isEqualTo(1.0);   // surrounding spaces are stripped
+        assertThat(tz.score(p, "641", true)).isEqualTo(0.1);     // three digits, wrong
+        assertThat(tz.score(p, "64", true)).isEqualTo(0.0);      // not the task's shape
+        assertThat(tz.score(p, "6400", true)).isEqualTo(0.0);    // an extra token
+        assertThat(tz.score(p, "", true)).isEqualTo(0.0);        // empty never scores
+        assertThat(tz.score(p, "640", false)).isEqualTo(0.0);    // digits without the end token
+        Reward r1 = Reward.tinyZero(task, AnswerFormat.R1);
+        assertThat(r1.score(p, "<think>c</think><answer>640</answer>", true)).isEqualTo(1.0);
+        assertThat(r1.score(p, "<think>c</think><answer>641</answer>", true)).isEqualTo(0.1);
+        assertThat(r1.score(p, "<think>c</think><answer></answer>", true)).isEqualTo(0.0);
+        assertThat(r1.score(p, "<think>c</think><answer>111</answer><answer>640</answer>", true)).isEqualTo(1.0); // the last counts
+        assertThat(r1.score(p, "<think>c</think><answer>640</answer><answer>111</answer>", true)).isEqualTo(0.0);
+        assertThat(r1.score(p, "<think>640</think><answer>64</answer>", true)).isEqualTo(0.0);
+        // R1-Zero's equal weights (§4.1): a right, well-formed answer scores 2
+        assertThat(Reward.of(task, AnswerFormat.R1, 1, 1).score(p, "<think>c</think><answer>640</answer>", true)).isEqualTo(2.0);
+    }
+
+    @Test
     void rewardsCompose() {
         Reward acc = Reward.accuracy(task, AnswerFormat.PLAIN);
         Reward fmt = Reward.format(task, AnswerFormat.PLAIN);
