@@ -76,7 +76,7 @@ final class GrpoCommand implements Main.Command {
                 .option("minibatches", "N", "1", "optimizer steps per pass (the rollouts split by prompt)")
                 .option("beta", "X", "0", "weight of the k3 KL to the cold-start model (0: no reference model is run)")
                 .option("eps-low", "X", "0.2", "clip: ratio floor 1 - eps-low")
-                .option("eps-high", "X", "0.28", "clip: ratio ceiling 1 + eps-high (DAPO's clip-higher)")
+                .option("eps-high", "X", "0.2", "clip: ratio ceiling 1 + eps-high (0.28: DAPO's clip-higher)")
                 .option("loss", "NAME", "grpo", "normalisation: grpo | dr_grpo | dapo | bnpo")
                 .option("scale", "NAME", "group", "advantage scale: group (std) | batch | none (Dr. GRPO)")
                 .option("format-weight", "X", "0.1", "reward for a well-formed answer (accuracy counts 1)")

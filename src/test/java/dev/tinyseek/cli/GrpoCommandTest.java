@@ -43,6 +43,7 @@ class GrpoCommandTest {
         assertThat(rw.code()).isEqualTo(2);
         assertThat(rw.err()).contains("sum, tinyzero");
         assertThat(MainTest.run("grpo", "--help").out()).startsWith("usage: tinyseek grpo").contains("--shuffle-rewards")
-                .contains("--reward");
+                .contains("--reward")
+                .contains("(0.28: DAPO's clip-higher) (default 0.2)"); // spec grpo.md §6.3: ε / ε_high 0.2 / 0.2
     }
 }
