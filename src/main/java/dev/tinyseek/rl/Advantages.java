@@ -17,7 +17,11 @@ package dev.tinyseek.rl;
 /// - groups are `groupSize` consecutive entries; no statistic ever crosses a group except the
 ///   batch std of `Scale.BATCH`.
 ///
-/// Left out: process supervision (per-step rewards, §1.4) — a task here has one outcome.
+/// Process supervision (DeepSeekMath §4.1.3, spec §1.4) is [#process]: one reward per reasoning
+/// step, normalised with the mean and std of **all** step rewards of the group pooled (same std
+/// convention, same ε, all-equal → exactly 0), and token `t` of completion `i` gets the sum of
+/// the normalised rewards of its steps that end at or after `t`. The trainer's tasks have one
+/// outcome, so it uses [#compute]; [GrpoLoss#computeTokens] takes these per-token advantages.
 public final class Advantages {
 
     /// ε added to the standard deviation.
@@ -74,6 +78,86 @@ public final class Advantages {
             }
         }
         return a;
+    }
+
+    /// Process-supervision advantages `[B·L]` (spec §1.4). Completion `i` has steps ending at the
+    /// 0-based token indices `stepEnds[i]` (increasing, each in `[0, l)`) with rewards
+    /// `stepRewards[i]`; completions come in groups of `groupSize` consecutive entries.
+    ///
+    ///     r̃_i,j = (r_i,j − mean(R_g)) / (std(R_g) + ε)     R_g: every step reward of the group
+    ///     A_i,t = Σ_{j : end_i,j ≥ t} r̃_i,j                  0 after the last step's end
+    ///
+    /// `Scale.NONE` drops the division (mean only); `Scale.BATCH` divides by the std of every step
+    /// reward of the batch (the mean stays the group's).
+    public static double[] process(double[][] stepRewards, int[][] stepEnds, int groupSize, int l, Scale scale) {
+        int b = stepRewards.length;
+        if (stepEnds.length != b || groupSize <= 0 || b % groupSize != 0 || l <= 0) {
+            throw new IllegalArgumentException("process advantages: " + b + " completions with " + stepEnds.length
+                    + " step lists, groups of " + groupSize + ", L = " + l + "; give both lists for every completion, B a multiple of G");
+        }
+        int all = 0;
+        for (int i = 0; i < b; i++) {
+            if (stepRewards[i].length != stepEnds[i].length) {
+                throw new IllegalArgumentException("process advantages: completion " + i + " has " + stepRewards[i].length
+                        + " step rewards and " + stepEnds[i].length + " step ends");
+            }
+            for (int j = 0; j < stepEnds[i].length; j++) {
+                int e = stepEnds[i][j];
+                if (e < 0 || e >= l || (j > 0 && e <= stepEnds[i][j - 1]) || !Double.isFinite(stepRewards[i][j])) {
+                    throw new IllegalArgumentException("process advantages: step " + j + " of completion " + i + " ends at " + e
+                            + " with reward " + stepRewards[i][j] + "; ends must increase within [0, " + l + "), rewards be finite");
+                }
+            }
+            all += stepRewards[i].length;
+        }
+        double batchStd = 0;
+        if (scale == Scale.BATCH) {
+            batchStd = sampleStd(pool(stepRewards, 0, b, all), 0, all);
+        }
+        double[] a = new double[b * l];
+        for (int g0 = 0; g0 < b; g0 += groupSize) {
+            int n = 0;
+            for (int i = g0; i < g0 + groupSize; i++) {
+                n += stepRewards[i].length;
+            }
+            double[] r = pool(stepRewards, g0, g0 + groupSize, n);
+            if (n == 0 || allEqual(r, 0, n)) {
+                continue; // no signal: exactly 0
+            }
+            double mean = 0;
+            for (double x : r) {
+                mean += x;
+            }
+            mean /= n;
+            double div = switch (scale) {
+                case GROUP -> sampleStd(r, 0, n) + EPS;
+                case BATCH -> batchStd + EPS;
+                case NONE -> 1;
+            };
+            for (int i = g0; i < g0 + groupSize; i++) {
+                double suffix = 0; // Σ of the normalised rewards of the steps ending at or after t
+                int j = stepEnds[i].length - 1;
+                for (int t = l - 1; t >= 0; t--) {
+                    while (j >= 0 && stepEnds[i][j] >= t) {
+                        suffix += (stepRewards[i][j] - mean) / div;
+                        j--;
+                    }
+                    a[i * l + t] = suffix;
+                }
+            }
+        }
+        return a;
+    }
+
+    private static double[] pool(double[][] r, int from, int to, int n) {
+        double[] out = new double[n];
+        int k = 0;
+        for (int i = from; i < to; i++) {
+            for (double x : r[i]) {
+                out[k++] = x;
+            }
+        }
+        return out;
     }
 
     /// Whether the `n` rewards from `from` are all equal (a group with no learning signal).

@@ -101,7 +101,8 @@ public final class GrpoLoss {
     private GrpoLoss() {
     }
 
-    /// The loss from per-completion advantages `[B]`.
+    /// The loss from per-completion advantages `[B]` (outcome supervision: every token of
+    /// completion `i` gets `A_i`).
     public static Result compute(double[] logp,       // [B·L]
                                  double[] oldLogp,    // [B·L]
                                  double[] refLogp,    // [B·L], or null when beta = 0
@@ -109,6 +110,28 @@ public final class GrpoLoss {
                                  boolean[] mask,      // [B·L]
                                  int b, int l, Options o) {
         check(logp, oldLogp, refLogp, advantages, mask, b, l, o);
+        double[] perToken = new double[b * l];
+        for (int i = 0; i < b; i++) {
+            java.util.Arrays.fill(perToken, i * l, (i + 1) * l, advantages[i]);
+        }
+        return tokens(logp, oldLogp, refLogp, perToken, mask, b, l, o);
+    }
+
+    /// The loss from per-token advantages `[B·L]`, e.g. process supervision's
+    /// ([Advantages#process], spec §1.4); the clip's orientation follows each token's own sign.
+    public static Result computeTokens(double[] logp, double[] oldLogp, double[] refLogp,
+                                       double[] tokenAdvantages, // [B·L]
+                                       boolean[] mask, int b, int l, Options o) {
+        if (b <= 0 || l <= 0) {
+            throw new IllegalArgumentException("GRPO: B = " + b + " and L = " + l + " must be positive");
+        }
+        need("tokenAdvantages", tokenAdvantages.length, b * l, b, l);
+        check(logp, oldLogp, refLogp, new double[b], mask, b, l, o);
+        return tokens(logp, oldLogp, refLogp, tokenAdvantages, mask, b, l, o);
+    }
+
+    private static Result tokens(double[] logp, double[] oldLogp, double[] refLogp, double[] adv,
+                                 boolean[] mask, int b, int l, Options o) {
         int n = b * l;
         // 1. the weights of the normalisation
         int[] len = new int[b];
@@ -129,12 +152,12 @@ public final class GrpoLoss {
                 case DAPO, BNPO -> 1.0 / Math.max(total, 1);
                 case DR_GRPO -> 1.0 / (b * lMax);
             };
-            double a = advantages[i];
             for (int t = 0; t < l; t++) {
                 int k = i * l + t;
                 if (!mask[k]) {
                     continue;
                 }
+                double a = adv[k];
                 // 2. clipped surrogate (eq. 3): −min(ρA, clip(ρ)A)
                 double rho = Math.exp(logp[k] - oldLogp[k]);
                 boolean clipHigh = a > 0 && rho > 1 + o.epsHigh();

@@ -42,7 +42,8 @@ import java.util.List;
 ///   with [#maskTruncated(boolean)], a completion that never ended counts not at all.
 ///
 /// Left out on purpose: MoE router-bias updates during RL (the biases stay as the SFT model
-/// left them), gradient accumulation, and process rewards.
+/// left them), gradient accumulation, and process rewards in the loop (the tasks have one outcome;
+/// [Advantages#process] and [GrpoLoss#computeTokens] are the pieces).
 public final class GrpoTrainer {
 
     /// `prompts` per step and `group` completions each (G); `temperature` for sampling and scoring;

@@ -114,4 +114,49 @@ class GrpoSpecExamplesTest {
         assertThat(up.grad()[0]).isCloseTo(1.25, within(1e-13));
         assertThat(up.loss()).isCloseTo(1.25, within(1e-13));
     }
+
+    @Test
+    void processSupervisionAdvantages() {
+        // spec §1.4 (DeepSeekMath §4.1.3): G = 2, L = 4. Completion 0: steps end at tokens 1 and 3
+        // with rewards 1 and 0; completion 1: one step ending at token 2, reward 0. Pooled
+        // R = {1, 0, 0}: mean 1/3, sample std √(1/3); d = √(1/3) + 1e-4.
+        // r̃ = (2/3)/d, (−1/3)/d for completion 0 and (−1/3)/d for completion 1.
+        // A_0,t: t ≤ 1 both steps (1/3)/d; t = 2, 3 only the second, (−1/3)/d.
+        // A_1,t: t ≤ 2 (−1/3)/d; t = 3, after the last step: 0.
+        double d = Math.sqrt(1.0 / 3) + 1e-4, q = 1.0 / 3 / d;
+        double[][] r = {{1, 0}, {0}, {0.1, 0.1}, {0.1}};
+        int[][] ends = {{1, 3}, {2}, {0, 3}, {1}};
+        double[] a = Advantages.process(r, ends, 2, 4, Scale.GROUP);
+        assertThat(a).containsExactly(new double[] {
+                q, q, -q, -q,
+                -q, -q, -q, 0,
+                0, 0, 0, 0, 0, 0, 0, 0}, within(1e-13)); // the second group's step rewards are all 0.1: exactly 0
+        assertThat(java.util.Arrays.copyOfRange(a, 8, 16)).containsOnly(0.0);
+        // mean only (Dr. GRPO-style): 1/3 and −1/3
+        double[] none = Advantages.process(r, ends, 2, 4, Scale.NONE);
+        assertThat(java.util.Arrays.copyOfRange(none, 0, 8))
+                .containsExactly(new double[] {1.0 / 3, 1.0 / 3, -1.0 / 3, -1.0 / 3, -1.0 / 3, -1.0 / 3, -1.0 / 3, 0}, within(1e-15));
+        // with one step per completion at its last token, process = outcome advantages on every token
+        double[] oc = Advantages.process(new double[][] {{0}, {1}}, new int[][] {{2}, {2}}, 2, 3, Scale.GROUP);
+        assertThat(oc).containsExactly(new double[] {-A2, -A2, -A2, A2, A2, A2}, within(1e-13));
+    }
+
+    @Test
+    void perTokenAdvantagesGoThroughTheLoss() {
+        // computeTokens with each row's advantage repeated is compute, bit for bit
+        double[] lp = {-0.3, -1.2, -0.7, -2.0, -0.1, -0.9};
+        double[] old = {-0.2, -1.5, -0.1, -2.0, -0.4, -0.9};
+        boolean[] m = GrpoLoss.maskFromLengths(new int[] {3, 2}, 3);
+        Options o = Options.defaults().withEps(0.2, 0.28);
+        Result byRow = GrpoLoss.compute(lp, old, null, new double[] {0.8, -0.8}, m, 2, 3, o);
+        Result byToken = GrpoLoss.computeTokens(lp, old, null, new double[] {0.8, 0.8, 0.8, -0.8, -0.8, -0.8}, m, 2, 3, o);
+        assertThat(byToken.loss()).isEqualTo(byRow.loss());
+        assertThat(byToken.grad()).containsExactly(byRow.grad());
+        // mixed signs in one completion: token 0 A = +1 with ρ = 1.5 (clipped high), token 1 A = −1 with
+        // ρ = 0.5 (clipped low), token 2 A = +2 with ρ = 1; grpo weight 1/3
+        double[] lp2 = {Math.log(1.5), Math.log(0.5), 0}, z = new double[3];
+        Result mixed = GrpoLoss.computeTokens(lp2, z, null, new double[] {1, -1, 2}, new boolean[] {true, true, true}, 1, 3, o);
+        assertThat(mixed.grad()).containsExactly(new double[] {0, 0, -2.0 / 3}, within(1e-15));
+        assertThat(mixed.loss()).isCloseTo((-1.28 + 0.8 - 2) / 3, within(1e-15));
+    }
 }
