@@ -254,6 +254,7 @@ class GrpoTrainerTest {
                 GrpoLoss.Options.defaults(), false, 3, false, 1)).hasMessageContaining("temperature = 0.0");
         assertThatThrownBy(() -> new GrpoTrainer(model(), null, TASK, AnswerFormat.PLAIN, ONES, TaskData.END, options(0.1, 1, 1, false, false)))
                 .hasMessageContaining("needs a reference model");
-        assertThat(Arrays.asList(GrpoLoss.Normalization.values())).hasSize(3);
+        assertThat(Arrays.asList(GrpoLoss.Normalization.values())).containsExactly(GrpoLoss.Normalization.GRPO, GrpoLoss.Normalization.DR_GRPO,
+                GrpoLoss.Normalization.DAPO, GrpoLoss.Normalization.BNPO); // TRL's four loss types (spec §6.6)
     }
 }
