@@ -214,9 +214,30 @@ class ScalingTest {
         recent.quantize(new float[] {10f}, 1, 1);
         assertThat(recent.scale()).as("most recent, margin 1").isEqualTo(57344f / 10f / 2f);
         recent.quantize(new float[] {0f}, 1, 1);
-        assertThat(recent.scale()).as("amax 0 gives scale 1").isEqualTo(1f);
+        assertThat(recent.scale()).as("amax 0 keeps the previous scale (TE delayed_scaling.cu)").isEqualTo(57344f / 10f / 2f);
         assertThatThrownBy(() -> recent.quantize(new float[] {Float.NaN}, 1, 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NaN");
+    }
+
+    /// TE's delayed-scaling update recomputes the scale only for an amax > 0; otherwise the
+    /// previous scale stays. Hand values: 448/8 = 56; then an all-zero tensor (most recent amax
+    /// 0) keeps 56 and quantises nothing but zeros; then amax 4 gives 448/4 = 112.
+    @Test
+    void delayedScalingKeepsThePreviousScaleForAZeroAmax() {
+        DelayedScaling ds = new DelayedScaling(Fp8Format.E4M3FN, 4, DelayedScaling.Algorithm.MOST_RECENT, 0);
+        ds.quantize(new float[] {8f, -1f}, 1, 2);
+        assertThat(ds.scale()).isEqualTo(56f);
+        BlockQuantized zeros = ds.quantize(new float[] {0f, 0f}, 1, 2);
+        assertThat(zeros.scales()).containsExactly(1f / 56f);
+        assertThat(ds.scale()).as("amax 0: previous scale kept").isEqualTo(56f);
+        BlockQuantized next = ds.quantize(new float[] {1f, 0.5f}, 1, 2);
+        assertThat(next.codes()[0] & 0xFF).as("1 * 56 = 56 = 1.75*2^5 -> E4M3 0.1100.110 = 0x66").isEqualTo(0x66);
+        ds.quantize(new float[] {4f, 0f}, 1, 2);
+        assertThat(ds.scale()).isEqualTo(112f);
+        // all-zero history from the start: the initial scale 1 stays
+        DelayedScaling fresh = new DelayedScaling(Fp8Format.E4M3FN, 2, DelayedScaling.Algorithm.MAX, 0);
+        fresh.quantize(new float[] {0f}, 1, 1);
+        assertThat(fresh.scale()).isEqualTo(1f);
     }
 
     @Test
