@@ -240,6 +240,30 @@ class ScalingTest {
         assertThat(fresh.scale()).isEqualTo(1f);
     }
 
+    /// spec/fp8.md §4.1, TE current scaling, hand values: amax 7 gives scale 448/7 = 64 (exact);
+    /// 7·64 = 448 (0x7E), −3.5·64 = −224 = −1.75·2^7 (0xF6), 0.1f·64 = 6.4 → 6.5 = 1.625·2^2
+    /// (0x4D); dequantisation scale 1/64. amax 3: 448/3 = 149.33 has its mantissa cleared to 128
+    /// with powerOfTwo, and 3·128 = 384 (0x7C). amax 0 gives scale 1; an amax so small that 448/amax
+    /// overflows gives Float.MAX_VALUE (2^127 with powerOfTwo).
+    @Test
+    void currentScalingFollowsTransformerEngine() {
+        CurrentScaling te = CurrentScaling.transformerEngineDefaults();
+        BlockQuantized q = te.quantize(new float[] {7f, -3.5f, 0.1f}, 1, 3);
+        assertThat(q.codes()[0] & 0xFF).isEqualTo(0x7E);
+        assertThat(q.codes()[1] & 0xFF).isEqualTo(0xF6);
+        assertThat(q.codes()[2] & 0xFF).isEqualTo(0x4D);
+        assertThat(q.scales()).containsExactly(0.015625f);
+        assertThat(q.dequantize()).containsExactly(7f, -3.5f, 0.1015625f);
+        CurrentScaling pow2 = new CurrentScaling(Fp8Format.E4M3FN, 0f, true);
+        assertThat(pow2.scaleFor(3f)).isEqualTo(128f);
+        assertThat(pow2.quantize(new float[] {3f}, 1, 1).codes()[0] & 0xFF).isEqualTo(0x7C);
+        assertThat(te.scaleFor(3f)).isEqualTo(448f / 3f);
+        assertThat(te.scaleFor(0f)).isEqualTo(1f);
+        assertThat(te.scaleFor(Float.MIN_VALUE)).isEqualTo(Float.MAX_VALUE);
+        assertThat(pow2.scaleFor(Float.MIN_VALUE)).isEqualTo(0x1p127f);
+        assertThat(new CurrentScaling(Fp8Format.E4M3FN, 0.5f, false).scaleFor(0f)).as("epsilon floor").isEqualTo(896f);
+    }
+
     @Test
     void shapeErrorsNameTheValues() {
         assertThatThrownBy(() -> BlockScaling.weightBlocks().quantize(new float[10], 3, 4))
