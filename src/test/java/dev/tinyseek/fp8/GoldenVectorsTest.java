@@ -137,7 +137,15 @@ class GoldenVectorsTest {
         assertThat(E8M0.encode(0f, Overflow.SATURATE)).isEqualTo(0x00);
         assertThat(E8M0.encode(-1f, Overflow.NON_SATURATE)).isEqualTo(0xFF);
         assertThat(E8M0.encode(-1f, Overflow.SATURATE)).isEqualTo(0x00);
+        // the PyTorch column of the same table
+        int[] torch = {0x7F, 0x80, 0x7F, 0x81, 0x81, 0xFE, 0xFF, 0x00};
+        for (int i = 0; i < inputs.length; i++) {
+            assertThat(E8M0.encodePyTorch(inputs[i])).as("torch " + inputs[i]).isEqualTo(torch[i]);
+        }
+        assertThat(E8M0.encodePyTorch(0f)).isEqualTo(0x00);
+        assertThat(E8M0.encodePyTorch(-1f)).as("PyTorch ignores the sign").isEqualTo(0x7F);
         for (float special : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            assertThat(E8M0.encodePyTorch(special)).isEqualTo(0xFF);
             assertThat(E8M0.encode(special, Overflow.NON_SATURATE)).isEqualTo(0xFF);
             assertThat(E8M0.encode(special, Overflow.SATURATE)).isEqualTo(0xFF);
         }
