@@ -77,7 +77,7 @@ public final class E8M0 {
             return NAN;
         }
         if (bits <= 0) { // +0 (bits 0) and every negative value, -0 included
-            return overflow == Overflow.SATURATE ? 0 : NAN;
+            return overflow != Overflow.NON_SATURATE ? 0 : NAN;
         }
         // floor(log2 x) and whether the significand is >= 1.5 (the bit below the leading one)
         int exp;
@@ -92,7 +92,7 @@ public final class E8M0 {
         }
         int code = exp + 127 + (up ? 1 : 0);
         if (code > 254) {
-            return overflow == Overflow.SATURATE ? 254 : NAN;
+            return overflow != Overflow.NON_SATURATE ? 254 : NAN;
         }
         return Math.max(code, 0);
     }

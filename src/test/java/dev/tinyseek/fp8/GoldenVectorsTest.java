@@ -120,6 +120,17 @@ class GoldenVectorsTest {
         assertThat(Fp8Format.E4M3FNUZ.encode(-1e9f, Overflow.SATURATE)).isEqualTo(0xFF);
         assertThat(Fp8Format.E4M3FNUZ.encode(-1e-9f, Overflow.SATURATE)).as("underflow: no -0 in FNUZ").isEqualTo(0x00);
         assertThat(Fp8Format.E5M2FNUZ.encode(Float.NEGATIVE_INFINITY, Overflow.NON_SATURATE)).isEqualTo(0x80);
+        // spec §6 pitfall 10: FNUZ ±Inf is NaN (0x80) also when saturating; finite overflow is ±max
+        for (Fp8Format f : new Fp8Format[] {Fp8Format.E4M3FNUZ, Fp8Format.E5M2FNUZ}) {
+            assertThat(f.encode(Float.POSITIVE_INFINITY, Overflow.SATURATE)).as(f + " +Inf sat").isEqualTo(0x80);
+            assertThat(f.encode(Float.NEGATIVE_INFINITY, Overflow.SATURATE)).as(f + " -Inf sat").isEqualTo(0x80);
+            assertThat(f.encode(Float.MAX_VALUE, Overflow.SATURATE)).as(f + " FLT_MAX sat").isEqualTo(0x7F);
+            assertThat(f.encode(Float.POSITIVE_INFINITY, Overflow.SATURATE_ALL)).as(f + " +Inf sat-all").isEqualTo(0x7F);
+            assertThat(f.encode(Float.NEGATIVE_INFINITY, Overflow.SATURATE_ALL)).as(f + " -Inf sat-all").isEqualTo(0xFF);
+        }
+        // OCP formats: SATURATE_ALL is SATURATE (±Inf -> ±max, OCP §5.2.1)
+        assertThat(Fp8Format.E4M3FN.encode(Float.NEGATIVE_INFINITY, Overflow.SATURATE_ALL)).isEqualTo(0xFE);
+        assertThat(Fp8Format.E5M2.encode(Float.POSITIVE_INFINITY, Overflow.SATURATE_ALL)).isEqualTo(0x7B);
     }
 
     /// §2.5: the ml_dtypes-style E8M0 cast, and exact powers of two.
