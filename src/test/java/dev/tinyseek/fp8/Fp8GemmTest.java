@@ -271,6 +271,24 @@ class Fp8GemmTest {
     /// - PARTIAL_FIRST (fused): fma((1+2^-12)·1, 1+2^-12, -1) = 2^-11 + 2^-24;
     /// - PARTIAL_FIRST_UNFUSED: (1+2^-12)² = 1 + 2^-11 + 2^-24 is a float tie, rounds to the even
     ///   1 + 2^-11; minus 1 gives 2^-11.
+    /// spec §4.8: both truncations go toward zero, also for negative terms and sums. −448·448 and
+    /// 31 products −1·1 with c = −40: emax = 16, unit 2^3; each −1 truncates to 0 (a floor would
+    /// give −8 each), c = −5 units, so S = −200744; with 14 significant bits the step is
+    /// 2^(17−13) = 16 and −200744 truncates toward zero to −200736 (a floor would give −200752).
+    @Test
+    void e8m13TruncatesNegativeTermsTowardZero() {
+        byte[] a = new byte[32];
+        byte[] b = new byte[32];
+        a[0] = (byte) 0xFE; // -448
+        b[0] = 0x7E;        //  448
+        for (int i = 1; i < 32; i++) {
+            a[i] = (byte) 0xB8; // -1
+            b[i] = 0x38;        //  1
+        }
+        assertThat(TensorCoreAccumulator.fusedDotAdd(Fp8Format.E4M3FN, a, Fp8Format.E4M3FN, b, 0f)).isEqualTo(-200704f);
+        assertThat(TensorCoreAccumulator.fusedDotAdd(Fp8Format.E4M3FN, a, Fp8Format.E4M3FN, b, -40f)).isEqualTo(-200736f);
+    }
+
     @Test
     void scaleOrdersOnAHandComputedCase() {
         byte[] ca = {(byte) 0xB8, 0, 0x38, 0x08}; // -1, 0, 1, 2^-6
