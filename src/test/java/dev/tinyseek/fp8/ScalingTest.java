@@ -264,6 +264,33 @@ class ScalingTest {
         assertThat(new CurrentScaling(Fp8Format.E4M3FN, 0.5f, false).scaleFor(0f)).as("epsilon floor").isEqualTo(896f);
     }
 
+    /// spec §2.2 advises non-saturating casts for parity with PyTorch 2.11, and DeepSeek's Triton
+    /// cast saturates; for block scaling the two give the same codes on every input, because
+    /// |x/s| never passes 464 and an Inf makes s infinite (x/s NaN or ±0 either way).
+    @Test
+    void overflowModeNeverChangesBlockScaling() {
+        SplittableRandom rnd = new SplittableRandom(SEED + 5);
+        int rows = 8;
+        int cols = 256;
+        float[] x = new float[rows * cols];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = Float.intBitsToFloat(rnd.nextInt()); // any bit pattern: NaN, Inf, subnormals, huge
+            if (rnd.nextInt(4) == 0) {
+                x[i] = (float) rnd.nextGaussian();
+            }
+        }
+        x[5] = Float.MAX_VALUE;
+        x[cols + 3] = Float.POSITIVE_INFINITY;
+        for (boolean ue8m0 : new boolean[] {false, true}) {
+            for (boolean recip : new boolean[] {false, true}) {
+                BlockScaling sat = BlockScaling.tiles(1, 128).withUe8m0(ue8m0).withReciprocal(recip);
+                BlockScaling nonsat = new BlockScaling(1, 128, Fp8Format.E4M3FN, Overflow.NON_SATURATE, ue8m0, recip, 1e-4f);
+                assertThat(nonsat.quantize(x, rows, cols).codes()).as("ue8m0 %s, reciprocal %s", ue8m0, recip)
+                        .containsExactly(sat.quantize(x, rows, cols).codes());
+            }
+        }
+    }
+
     @Test
     void shapeErrorsNameTheValues() {
         assertThatThrownBy(() -> BlockScaling.weightBlocks().quantize(new float[10], 3, 4))
