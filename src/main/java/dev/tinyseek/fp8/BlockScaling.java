@@ -17,8 +17,11 @@ package dev.tinyseek.fp8;
 /// - elements are divided, `x / s`, as DeepSeek's `kernel.py`; `reciprocal = true` multiplies by
 ///   `1f / s` instead, as DeepGEMM's helpers and TransformerEngine (the two differ about once in
 ///   4 million elements, next to ties);
-/// - the element cast uses [Overflow] (default: saturating; with `s = amax/448` nothing overflows
-///   except by a rounding of the division, and UE8M0 scales only make `|x/s|` smaller).
+/// - the element cast uses [Overflow] (default: saturating, as Triton's `act_quant` cast on sm_90).
+///   spec §2.2 advises non-saturating codecs for parity with PyTorch 2.11; here the choice never
+///   shows: `|x/s|` is at most 448 plus two float roundings (< 464, which rounds to 448), UE8M0
+///   scales only make it smaller, and an Inf input gives `s = Inf`, so `x/s` is NaN or ±0 in
+///   both modes (pinned by `ScalingTest.overflowModeNeverChangesBlockScaling`).
 ///
 /// @param blockRows  rows per block (1 for activation tiles)
 /// @param blockCols  columns per block, along the GEMM's K (128)

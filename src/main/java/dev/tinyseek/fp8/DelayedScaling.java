@@ -9,9 +9,16 @@ import java.util.Arrays;
 /// TE's conventions, kept here: the quantisation scale *multiplies* (`code = encode(x · scale)`)
 /// and its inverse is the dequantisation scale stored in the result; the new scale is
 /// `(formatMax / amax) / 2^margin` with `amax` the maximum of the history ([Algorithm#MAX]) or its
-/// newest entry ([Algorithm#MOST_RECENT]); an amax of 0 gives scale 1; an infinite scale is
-/// clamped to `Float.MAX_VALUE`; the first call uses scale 1. Because the scale lags the data,
-/// the cast must saturate: elements are always encoded with [Overflow#SATURATE].
+/// newest entry ([Algorithm#MOST_RECENT]); an infinite scale is clamped to `Float.MAX_VALUE`; the
+/// first call uses scale 1. Because the scale lags the data, the cast must saturate: elements
+/// are always encoded with [Overflow#SATURATE].
+///
+/// A reduced amax of 0 *keeps the previous scale* (spec/fp8.md §4.1 is silent for delayed
+/// scaling; this is TransformerEngine's `delayed_scaling.cu` update kernel, which recomputes
+/// the scale only for a finite amax > 0). The "amax = 0 gives scale 1" rule of spec §4.1 belongs
+/// to TE's `ComputeScale` of *current* scaling, not to this recipe. So after scales 448/10 and an
+/// all-zero tensor with [Algorithm#MOST_RECENT], the scale stays 448/10; before any non-zero
+/// amax it is the initial 1.
 ///
 /// Simplifications: TE updates scales once per training step for all tensors at once; here the
 /// history advances on every [#quantize] call (one object per tensor, one call per step). A NaN
@@ -105,7 +112,7 @@ public final class DelayedScaling {
 
     private float computeScale(float amax) {
         if (amax == 0f) {
-            return 1f;
+            return scale; // TE: no finite positive amax, keep the previous scale (spec §4.1)
         }
         float s = Math.scalb(format.maxValue() / amax, -margin);
         return Float.isInfinite(s) ? Float.MAX_VALUE : s;

@@ -13,6 +13,8 @@ package dev.tinyseek.fp8;
 /// - [#encode]: the *cast* of ml_dtypes / PyTorch `float8_e8m0fnu` (spec §2.5): round to the
 ///   nearest power of two in the linear domain (a significand ≥ 1.5 goes up, 1.5 itself goes up).
 ///   It is not "round the scale up"; using it for scales is the bug of `pytorch#175409`.
+/// - [#encodePyTorch]: PyTorch's own cast, whose special cases differ from ml_dtypes' (spec §2.5
+///   table, PyTorch column): the sign is ignored, zero gives 0x00, overflow gives 0xFF.
 public final class E8M0 {
 
     /// The NaN code.
@@ -47,6 +49,23 @@ public final class E8M0 {
         return bits >>> 23;
     }
 
+    /// PyTorch's `x.to(torch.float8_e8m0fnu)` (spec §2.5, PyTorch column): the sign bit is
+    /// ignored; a float exponent field of 255 (NaN, ±Inf) gives 0xFF; otherwise the code is the
+    /// float's exponent field, plus one when the mantissa bit below the leading one is set and
+    /// either any lower bit is set or the float is normal (round to nearest, ties to even, with
+    /// the implicit bit as the LSB). So 1.5 → 0x80, 0.0 → 0x00, −1.0 → 0x7F, 2^-127 → 0x00 and
+    /// 1.5·2^127 → 0xFF. Documents the cast only; it is not the DeepSeek scale rounding.
+    public static int encodePyTorch(float x) {
+        int bits = Float.floatToRawIntBits(x);
+        int field = (bits >>> 23) & 0xFF;
+        if (field == 0xFF) {
+            return NAN;
+        }
+        boolean guard = (bits & 0x400000) != 0;
+        boolean lower = (bits & 0x3FFFFF) != 0;
+        return field + (guard && (lower || field > 0) ? 1 : 0);
+    }
+
     /// The ml_dtypes-style cast of spec §2.5: NaN and ±Inf give 0xFF; positive values round to the
     /// nearest power of two (significand ≥ 1.5 rounds up); what rounds above 2^127 gives 0xFF
     /// ([Overflow#NON_SATURATE]) or 0xFE ([Overflow#SATURATE]); zero and negative values give 0xFF
@@ -58,7 +77,7 @@ public final class E8M0 {
             return NAN;
         }
         if (bits <= 0) { // +0 (bits 0) and every negative value, -0 included
-            return overflow == Overflow.SATURATE ? 0 : NAN;
+            return overflow != Overflow.NON_SATURATE ? 0 : NAN;
         }
         // floor(log2 x) and whether the significand is >= 1.5 (the bit below the leading one)
         int exp;
@@ -73,7 +92,7 @@ public final class E8M0 {
         }
         int code = exp + 127 + (up ? 1 : 0);
         if (code > 254) {
-            return overflow == Overflow.SATURATE ? 254 : NAN;
+            return overflow != Overflow.NON_SATURATE ? 254 : NAN;
         }
         return Math.max(code, 0);
     }

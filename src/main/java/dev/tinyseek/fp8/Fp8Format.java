@@ -19,6 +19,9 @@ package dev.tinyseek.fp8;
 /// Encoding ([#encode]) rounds the *exact* `float` value to the nearest code, ties to the code
 /// with an even mantissa (RNE), exactly as ml_dtypes, PyTorch's c10 casts and CUDA's
 /// `__nv_cvt_float_to_fp8` do for finite inputs. Convention choices, all from spec/fp8.md:
+/// - ±Inf inputs: the OCP formats follow [Overflow] (saturating: ±max, OCP §5.2.1); the FNUZ
+///   formats give their NaN 0x80 under [Overflow#SATURATE] too (spec §6 pitfall 10), ±max only
+///   under [Overflow#SATURATE_ALL];
 /// - overflow happens only after rounding (E4M3FN: 464 → 448, nextup(464) overflows;
 ///   E5M2: 61440 overflows because the tie goes to the "even" virtual 65536); what an overflow
 ///   becomes is chosen by [Overflow];
@@ -129,7 +132,8 @@ public enum Fp8Format {
             return nanCode(sign != 0);
         }
         if (a == 0x7F800000) {
-            return overflowCode(sign, overflow);
+            // FNUZ: ±Inf is NaN unless SATURATE_ALL (spec §6 pitfall 10); OCP formats: per overflow
+            return fnuz && overflow != Overflow.SATURATE_ALL ? nanCode(false) : overflowCode(sign, overflow);
         }
         // 2. value = sig · 2^(exp - 23), with sig the 24-bit significand
         int biasedExp = a >>> 23;
@@ -172,7 +176,7 @@ public enum Fp8Format {
     }
 
     private int overflowCode(int sign, Overflow overflow) {
-        if (overflow == Overflow.SATURATE) {
+        if (overflow != Overflow.NON_SATURATE) {
             return maxCode | sign;
         }
         if (hasInfinity) {

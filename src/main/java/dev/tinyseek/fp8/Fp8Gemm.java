@@ -177,9 +177,11 @@ public record Fp8Gemm(Accumulation accumulation, int promotionInterval, ScaleOrd
     }
 
     private float promote(float acc, float part, float sa, float sb) {
-        return scaleOrder == ScaleOrder.SCALES_FIRST
-                ? Math.fma(sa * sb, part, acc)
-                : Math.fma(part * sa, sb, acc);
+        return switch (scaleOrder) {
+            case SCALES_FIRST -> Math.fma(sa * sb, part, acc);
+            case PARTIAL_FIRST -> Math.fma(part * sa, sb, acc);
+            case PARTIAL_FIRST_UNFUSED -> acc + (part * sa) * sb;
+        };
     }
 
     static void checkChunksInsideScaleBlocks(String name, BlockQuantized q, int nc, int k) {

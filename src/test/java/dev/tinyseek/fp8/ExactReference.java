@@ -81,14 +81,21 @@ final class ExactReference {
         return nan(negative);
     }
 
-    /// Encodes a float; NaN and Inf per spec/fp8.md §2.2 (our chosen conventions).
+    /// Encodes a float; NaN and Inf per spec/fp8.md §2.2 (our chosen conventions); FNUZ ±Inf is
+    /// NaN when saturating too (spec §6 pitfall 10).
     int encode(float x, boolean saturate) {
+        return encode(x, saturate, false);
+    }
+
+    /// As [#encode(float, boolean)]; `saturateInfinities` maps FNUZ ±Inf to ±max when saturating
+    /// (`Overflow.SATURATE_ALL`).
+    int encode(float x, boolean saturate, boolean saturateInfinities) {
         boolean negative = (Float.floatToRawIntBits(x) & 0x80000000) != 0;
         if (Float.isNaN(x)) {
             return nan(negative);
         }
         if (Float.isInfinite(x)) {
-            return overflow(negative, saturate);
+            return fnuz && !(saturate && saturateInfinities) ? nan(negative) : overflow(negative, saturate);
         }
         BigDecimal a = new BigDecimal(x).abs();
         BigDecimal max = values[values.length - 1];

@@ -197,7 +197,11 @@ class Fp8GemmTest {
                         }
                         float sa = a.scaleAt(i, k0);
                         float sb = b.scaleAt(j, k0);
-                        acc = order == ScaleOrder.SCALES_FIRST ? Math.fma(sa * sb, part, acc) : Math.fma(part * sa, sb, acc);
+                        acc = switch (order) {
+                            case SCALES_FIRST -> Math.fma(sa * sb, part, acc);
+                            case PARTIAL_FIRST -> Math.fma(part * sa, sb, acc);
+                            case PARTIAL_FIRST_UNFUSED -> acc + (part * sa) * sb;
+                        };
                     }
                     assertThat(c[i * n + j]).as("%s C[%d,%d] (seed %d)", order, i, j, SEED + 3).isEqualTo(acc);
                 }
@@ -258,6 +262,45 @@ class Fp8GemmTest {
                 assertThat(Float.floatToRawIntBits(par[i])).as("%s element %d", acc, i).isEqualTo(Float.floatToRawIntBits(seq[i]));
             }
         }
+    }
+
+    /// The three promotion orders of spec §4.5/§4.7 on a hand-built case where they differ. K = 4,
+    /// promotion every 2: chunk 0 is (-1)·1 with scales 1, 1, so acc = -1; chunk 1 is
+    /// 1·1 + 2^-6·2^-6 = 1 + 2^-12 (exact) with s_a = 1, s_b = 1 + 2^-12.
+    /// - SCALES_FIRST: fma(1·(1+2^-12), 1+2^-12, -1) = 2^-11 + 2^-24 (exact);
+    /// - PARTIAL_FIRST (fused): fma((1+2^-12)·1, 1+2^-12, -1) = 2^-11 + 2^-24;
+    /// - PARTIAL_FIRST_UNFUSED: (1+2^-12)² = 1 + 2^-11 + 2^-24 is a float tie, rounds to the even
+    ///   1 + 2^-11; minus 1 gives 2^-11.
+    /// spec §4.8: both truncations go toward zero, also for negative terms and sums. −448·448 and
+    /// 31 products −1·1 with c = −40: emax = 16, unit 2^3; each −1 truncates to 0 (a floor would
+    /// give −8 each), c = −5 units, so S = −200744; with 14 significant bits the step is
+    /// 2^(17−13) = 16 and −200744 truncates toward zero to −200736 (a floor would give −200752).
+    @Test
+    void e8m13TruncatesNegativeTermsTowardZero() {
+        byte[] a = new byte[32];
+        byte[] b = new byte[32];
+        a[0] = (byte) 0xFE; // -448
+        b[0] = 0x7E;        //  448
+        for (int i = 1; i < 32; i++) {
+            a[i] = (byte) 0xB8; // -1
+            b[i] = 0x38;        //  1
+        }
+        assertThat(TensorCoreAccumulator.fusedDotAdd(Fp8Format.E4M3FN, a, Fp8Format.E4M3FN, b, 0f)).isEqualTo(-200704f);
+        assertThat(TensorCoreAccumulator.fusedDotAdd(Fp8Format.E4M3FN, a, Fp8Format.E4M3FN, b, -40f)).isEqualTo(-200736f);
+    }
+
+    @Test
+    void scaleOrdersOnAHandComputedCase() {
+        byte[] ca = {(byte) 0xB8, 0, 0x38, 0x08}; // -1, 0, 1, 2^-6
+        byte[] cb = {0x38, 0, 0x38, 0x08};        //  1, 0, 1, 2^-6
+        BlockQuantized a = new BlockQuantized(Fp8Format.E4M3FN, 1, 4, 1, 2, ca, new float[] {1f, 1f});
+        BlockQuantized b = new BlockQuantized(Fp8Format.E4M3FN, 1, 4, 1, 2, cb, new float[] {1f, 1f + 0x1p-12f});
+        Fp8Gemm g = new Fp8Gemm(Accumulation.EXACT, 2, ScaleOrder.SCALES_FIRST, false);
+        assertThat(g.multiply(a, b)[0]).isEqualTo(0x1p-11f + 0x1p-24f);
+        assertThat(g.withScaleOrder(ScaleOrder.PARTIAL_FIRST).multiply(a, b)[0]).isEqualTo(0x1p-11f + 0x1p-24f);
+        assertThat(g.withScaleOrder(ScaleOrder.PARTIAL_FIRST_UNFUSED).multiply(a, b)[0]).isEqualTo(0x1p-11f);
+        assertThat(g.withAccumulation(Accumulation.FP32_SEQUENTIAL).withScaleOrder(ScaleOrder.PARTIAL_FIRST_UNFUSED)
+                .multiply(a, b)[0]).isEqualTo(0x1p-11f);
     }
 
     @Test

@@ -120,6 +120,17 @@ class GoldenVectorsTest {
         assertThat(Fp8Format.E4M3FNUZ.encode(-1e9f, Overflow.SATURATE)).isEqualTo(0xFF);
         assertThat(Fp8Format.E4M3FNUZ.encode(-1e-9f, Overflow.SATURATE)).as("underflow: no -0 in FNUZ").isEqualTo(0x00);
         assertThat(Fp8Format.E5M2FNUZ.encode(Float.NEGATIVE_INFINITY, Overflow.NON_SATURATE)).isEqualTo(0x80);
+        // spec §6 pitfall 10: FNUZ ±Inf is NaN (0x80) also when saturating; finite overflow is ±max
+        for (Fp8Format f : new Fp8Format[] {Fp8Format.E4M3FNUZ, Fp8Format.E5M2FNUZ}) {
+            assertThat(f.encode(Float.POSITIVE_INFINITY, Overflow.SATURATE)).as(f + " +Inf sat").isEqualTo(0x80);
+            assertThat(f.encode(Float.NEGATIVE_INFINITY, Overflow.SATURATE)).as(f + " -Inf sat").isEqualTo(0x80);
+            assertThat(f.encode(Float.MAX_VALUE, Overflow.SATURATE)).as(f + " FLT_MAX sat").isEqualTo(0x7F);
+            assertThat(f.encode(Float.POSITIVE_INFINITY, Overflow.SATURATE_ALL)).as(f + " +Inf sat-all").isEqualTo(0x7F);
+            assertThat(f.encode(Float.NEGATIVE_INFINITY, Overflow.SATURATE_ALL)).as(f + " -Inf sat-all").isEqualTo(0xFF);
+        }
+        // OCP formats: SATURATE_ALL is SATURATE (±Inf -> ±max, OCP §5.2.1)
+        assertThat(Fp8Format.E4M3FN.encode(Float.NEGATIVE_INFINITY, Overflow.SATURATE_ALL)).isEqualTo(0xFE);
+        assertThat(Fp8Format.E5M2.encode(Float.POSITIVE_INFINITY, Overflow.SATURATE_ALL)).isEqualTo(0x7B);
     }
 
     /// §2.5: the ml_dtypes-style E8M0 cast, and exact powers of two.
@@ -137,7 +148,15 @@ class GoldenVectorsTest {
         assertThat(E8M0.encode(0f, Overflow.SATURATE)).isEqualTo(0x00);
         assertThat(E8M0.encode(-1f, Overflow.NON_SATURATE)).isEqualTo(0xFF);
         assertThat(E8M0.encode(-1f, Overflow.SATURATE)).isEqualTo(0x00);
+        // the PyTorch column of the same table
+        int[] torch = {0x7F, 0x80, 0x7F, 0x81, 0x81, 0xFE, 0xFF, 0x00};
+        for (int i = 0; i < inputs.length; i++) {
+            assertThat(E8M0.encodePyTorch(inputs[i])).as("torch " + inputs[i]).isEqualTo(torch[i]);
+        }
+        assertThat(E8M0.encodePyTorch(0f)).isEqualTo(0x00);
+        assertThat(E8M0.encodePyTorch(-1f)).as("PyTorch ignores the sign").isEqualTo(0x7F);
         for (float special : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            assertThat(E8M0.encodePyTorch(special)).isEqualTo(0xFF);
             assertThat(E8M0.encode(special, Overflow.NON_SATURATE)).isEqualTo(0xFF);
             assertThat(E8M0.encode(special, Overflow.SATURATE)).isEqualTo(0xFF);
         }

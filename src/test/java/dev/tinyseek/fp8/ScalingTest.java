@@ -214,9 +214,81 @@ class ScalingTest {
         recent.quantize(new float[] {10f}, 1, 1);
         assertThat(recent.scale()).as("most recent, margin 1").isEqualTo(57344f / 10f / 2f);
         recent.quantize(new float[] {0f}, 1, 1);
-        assertThat(recent.scale()).as("amax 0 gives scale 1").isEqualTo(1f);
+        assertThat(recent.scale()).as("amax 0 keeps the previous scale (TE delayed_scaling.cu)").isEqualTo(57344f / 10f / 2f);
         assertThatThrownBy(() -> recent.quantize(new float[] {Float.NaN}, 1, 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NaN");
+    }
+
+    /// TE's delayed-scaling update recomputes the scale only for an amax > 0; otherwise the
+    /// previous scale stays. Hand values: 448/8 = 56; then an all-zero tensor (most recent amax
+    /// 0) keeps 56 and quantises nothing but zeros; then amax 4 gives 448/4 = 112.
+    @Test
+    void delayedScalingKeepsThePreviousScaleForAZeroAmax() {
+        DelayedScaling ds = new DelayedScaling(Fp8Format.E4M3FN, 4, DelayedScaling.Algorithm.MOST_RECENT, 0);
+        ds.quantize(new float[] {8f, -1f}, 1, 2);
+        assertThat(ds.scale()).isEqualTo(56f);
+        BlockQuantized zeros = ds.quantize(new float[] {0f, 0f}, 1, 2);
+        assertThat(zeros.scales()).containsExactly(1f / 56f);
+        assertThat(ds.scale()).as("amax 0: previous scale kept").isEqualTo(56f);
+        BlockQuantized next = ds.quantize(new float[] {1f, 0.5f}, 1, 2);
+        assertThat(next.codes()[0] & 0xFF).as("1 * 56 = 56 = 1.75*2^5 -> E4M3 0.1100.110 = 0x66").isEqualTo(0x66);
+        ds.quantize(new float[] {4f, 0f}, 1, 2);
+        assertThat(ds.scale()).isEqualTo(112f);
+        // all-zero history from the start: the initial scale 1 stays
+        DelayedScaling fresh = new DelayedScaling(Fp8Format.E4M3FN, 2, DelayedScaling.Algorithm.MAX, 0);
+        fresh.quantize(new float[] {0f}, 1, 1);
+        assertThat(fresh.scale()).isEqualTo(1f);
+    }
+
+    /// spec/fp8.md §4.1, TE current scaling, hand values: amax 7 gives scale 448/7 = 64 (exact);
+    /// 7·64 = 448 (0x7E), −3.5·64 = −224 = −1.75·2^7 (0xF6), 0.1f·64 = 6.4 → 6.5 = 1.625·2^2
+    /// (0x4D); dequantisation scale 1/64. amax 3: 448/3 = 149.33 has its mantissa cleared to 128
+    /// with powerOfTwo, and 3·128 = 384 (0x7C). amax 0 gives scale 1; an amax so small that 448/amax
+    /// overflows gives Float.MAX_VALUE (2^127 with powerOfTwo).
+    @Test
+    void currentScalingFollowsTransformerEngine() {
+        CurrentScaling te = CurrentScaling.transformerEngineDefaults();
+        BlockQuantized q = te.quantize(new float[] {7f, -3.5f, 0.1f}, 1, 3);
+        assertThat(q.codes()[0] & 0xFF).isEqualTo(0x7E);
+        assertThat(q.codes()[1] & 0xFF).isEqualTo(0xF6);
+        assertThat(q.codes()[2] & 0xFF).isEqualTo(0x4D);
+        assertThat(q.scales()).containsExactly(0.015625f);
+        assertThat(q.dequantize()).containsExactly(7f, -3.5f, 0.1015625f);
+        CurrentScaling pow2 = new CurrentScaling(Fp8Format.E4M3FN, 0f, true);
+        assertThat(pow2.scaleFor(3f)).isEqualTo(128f);
+        assertThat(pow2.quantize(new float[] {3f}, 1, 1).codes()[0] & 0xFF).isEqualTo(0x7C);
+        assertThat(te.scaleFor(3f)).isEqualTo(448f / 3f);
+        assertThat(te.scaleFor(0f)).isEqualTo(1f);
+        assertThat(te.scaleFor(Float.MIN_VALUE)).isEqualTo(Float.MAX_VALUE);
+        assertThat(pow2.scaleFor(Float.MIN_VALUE)).isEqualTo(0x1p127f);
+        assertThat(new CurrentScaling(Fp8Format.E4M3FN, 0.5f, false).scaleFor(0f)).as("epsilon floor").isEqualTo(896f);
+    }
+
+    /// spec §2.2 advises non-saturating casts for parity with PyTorch 2.11, and DeepSeek's Triton
+    /// cast saturates; for block scaling the two give the same codes on every input, because
+    /// |x/s| never passes 464 and an Inf makes s infinite (x/s NaN or ±0 either way).
+    @Test
+    void overflowModeNeverChangesBlockScaling() {
+        SplittableRandom rnd = new SplittableRandom(SEED + 5);
+        int rows = 8;
+        int cols = 256;
+        float[] x = new float[rows * cols];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = Float.intBitsToFloat(rnd.nextInt()); // any bit pattern: NaN, Inf, subnormals, huge
+            if (rnd.nextInt(4) == 0) {
+                x[i] = (float) rnd.nextGaussian();
+            }
+        }
+        x[5] = Float.MAX_VALUE;
+        x[cols + 3] = Float.POSITIVE_INFINITY;
+        for (boolean ue8m0 : new boolean[] {false, true}) {
+            for (boolean recip : new boolean[] {false, true}) {
+                BlockScaling sat = BlockScaling.tiles(1, 128).withUe8m0(ue8m0).withReciprocal(recip);
+                BlockScaling nonsat = new BlockScaling(1, 128, Fp8Format.E4M3FN, Overflow.NON_SATURATE, ue8m0, recip, 1e-4f);
+                assertThat(nonsat.quantize(x, rows, cols).codes()).as("ue8m0 %s, reciprocal %s", ue8m0, recip)
+                        .containsExactly(sat.quantize(x, rows, cols).codes());
+            }
+        }
     }
 
     @Test
