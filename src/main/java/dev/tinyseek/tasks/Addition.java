@@ -27,17 +27,9 @@ public record Addition(int digits, boolean reversed, boolean padded) implements 
         return "addition";
     }
 
-    private long limit() {
-        long l = 1;
-        for (int i = 0; i < digits; i++) {
-            l *= 10;
-        }
-        return l;
-    }
-
     @Override
     public Problem sample(RandomGenerator rng, Split split) {
-        long lim = limit();
+        long lim = Digits.limit(digits);
         while (true) {
             long a = rng.nextLong(lim), b = rng.nextLong(lim);
             if (isTest(a, b) == (split == Split.TEST)) {
@@ -48,15 +40,10 @@ public record Addition(int digits, boolean reversed, boolean padded) implements 
 
     /// The problem for the operands `a` and `b`.
     public Problem problem(long a, long b) {
-        String sum = padded ? pad(a + b, digits + 1) : Long.toString(a + b);
+        String sum = padded ? Digits.pad(a + b, digits + 1) : Long.toString(a + b);
         String answer = reversed ? new StringBuilder(sum).reverse().toString() : sum;
-        String prompt = padded ? pad(a, digits) + "+" + pad(b, digits) + "=" : a + "+" + b + "=";
+        String prompt = padded ? Digits.pad(a, digits) + "+" + Digits.pad(b, digits) + "=" : a + "+" + b + "=";
         return new Problem(prompt, answer);
-    }
-
-    private static String pad(long x, int width) {
-        String s = Long.toString(x);
-        return "0".repeat(Math.max(0, width - s.length())) + s;
     }
 
     /// Whether `(a, b)` is held out: a SplitMix64-style hash of the pair, mod 10.
@@ -70,13 +57,12 @@ public record Addition(int digits, boolean reversed, boolean padded) implements 
 
     @Override
     public boolean verify(Problem problem, String answer) {
-        String a = answer.strip();
-        return !a.isEmpty() && a.equals(problem.answer());
+        return Digits.verify(problem, answer);
     }
 
     /// Digits only, as many as the reference answer has (TinyZero's "well-formed but wrong").
     @Override
     public boolean wellFormed(Problem problem, String answer) {
-        return answer.length() == problem.answer().length() && answer.chars().allMatch(Character::isDigit);
+        return Digits.wellFormed(problem, answer);
     }
 }

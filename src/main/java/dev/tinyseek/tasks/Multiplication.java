@@ -24,17 +24,9 @@ public record Multiplication(int digits, boolean reversed, boolean padded) imple
         return "multiplication";
     }
 
-    private long limit() {
-        long l = 1;
-        for (int i = 0; i < digits; i++) {
-            l *= 10;
-        }
-        return l;
-    }
-
     @Override
     public Problem sample(RandomGenerator rng, Split split) {
-        long lim = limit();
+        long lim = Digits.limit(digits);
         while (true) {
             long a = rng.nextLong(lim), b = rng.nextLong(lim);
             if (isTest(a, b) == (split == Split.TEST)) {
@@ -45,15 +37,10 @@ public record Multiplication(int digits, boolean reversed, boolean padded) imple
 
     /// The problem for the operands `a` and `b`.
     public Problem problem(long a, long b) {
-        String product = padded ? pad(a * b, 2 * digits) : Long.toString(a * b);
+        String product = padded ? Digits.pad(a * b, 2 * digits) : Long.toString(a * b);
         String answer = reversed ? new StringBuilder(product).reverse().toString() : product;
-        String prompt = padded ? pad(a, digits) + "*" + pad(b, digits) + "=" : a + "*" + b + "=";
+        String prompt = padded ? Digits.pad(a, digits) + "*" + Digits.pad(b, digits) + "=" : a + "*" + b + "=";
         return new Problem(prompt, answer);
-    }
-
-    private static String pad(long x, int width) {
-        String s = Long.toString(x);
-        return "0".repeat(Math.max(0, width - s.length())) + s;
     }
 
     /// Whether `(a, b)` is held out.
@@ -63,12 +50,11 @@ public record Multiplication(int digits, boolean reversed, boolean padded) imple
 
     @Override
     public boolean verify(Problem problem, String answer) {
-        String a = answer.strip();
-        return !a.isEmpty() && a.equals(problem.answer());
+        return Digits.verify(problem, answer);
     }
 
     @Override
     public boolean wellFormed(Problem problem, String answer) {
-        return answer.length() == problem.answer().length() && answer.chars().allMatch(Character::isDigit);
+        return Digits.wellFormed(problem, answer);
     }
 }
