@@ -79,8 +79,8 @@ final class GrpoCommand implements Main.Command {
                 .option("eps-high", "X", "0.2", "clip: ratio ceiling 1 + eps-high (0.28: DAPO's clip-higher)")
                 .option("loss", "NAME", "grpo", "normalisation: grpo | dr_grpo | dapo | bnpo")
                 .option("scale", "NAME", "group", "advantage scale: group (std) | batch | none (Dr. GRPO)")
-                .option("format-weight", "X", "0.1", "reward for a well-formed answer (accuracy counts 1)")
-                .option("reward", "NAME", "sum", "sum: accuracy + format-weight x format (a right answer 1.1) | "
+                .option("format-weight", "X", "0.1", "--reward sum: weight of the well-formed-answer reward (accuracy counts 1)")
+                .option("reward", "NAME", "tinyzero", "sum: accuracy + format-weight x format (a right answer 1.1) | "
                         + "tinyzero: 1 right, 0.1 well-formed but wrong, 0 otherwise (spec grpo.md §6.1)")
                 .flag("dynamic-sampling", "drop groups whose rewards are all equal, refilled from up to 3 rounds")
                 .flag("mask-truncated", "completions cut at the length limit leave the loss (DAPO's overlong filtering)")

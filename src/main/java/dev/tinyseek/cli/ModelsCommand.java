@@ -68,8 +68,8 @@ final class ModelsCommand implements Main.Command {
             new Recipe("addition-grpo",
                     "The cold-start adder after 1000 steps of GRPO with a rule-based reward.",
                     "`addition-cold-start`, then GRPO (DeepSeekMath §4.1, as in R1): 1000 steps of 16 prompts x 8 "
-                            + "completions sampled at temperature 0.5, reward 1 for a verified sum plus 0.1 for a "
-                            + "well-formed answer, advantages (r - mean)/(std + 1e-4) per group, clipped surrogate "
+                            + "completions sampled at temperature 0.5, reward 1 for a verified sum, 0.1 for a "
+                            + "well-formed wrong one (TinyZero's), advantages (r - mean)/(std + 1e-4) per group, clipped surrogate "
                             + "(ε 0.2, inactive at μ = 1 where the ratio is exactly 1), no KL term (beta 0), AdamW lr 3e-4 with a cosine decay. No supervised data "
                             + "after the cold start: only the verifier's rewards. `grpo.csv` holds every step's metrics.",
                     List.of("tinyseek grpo --seed 1 --quiet --out {out} --plots {out} --csv {out}/grpo.csv"),
