@@ -16,11 +16,12 @@ import java.util.List;
 /// - [#format]: 1 when the completion has the format's shape **and** the answer has the task's
 ///   shape (right or wrong), else 0; TinyZero weights it 0.1.
 ///
-/// [#r1(Task, AnswerFormat)] is the default mix, `accuracy + 0.1 · format`: 1.1 for a right,
-/// well-formed answer, 0.1 for a well-formed wrong one, 0 otherwise. The README's measured GRPO
-/// runs and `tiny-models/addition-grpo` were made with it, so it stays the default.
+/// [#r1(Task, AnswerFormat)] is the additive mix, `accuracy + 0.1 · format`: 1.1 for a right,
+/// well-formed answer, 0.1 for a well-formed wrong one, 0 otherwise (`tinyseek grpo --reward sum`;
+/// the README's tuning table was measured with it).
 ///
-/// [#tinyZero(Task, AnswerFormat)] is the scheme of spec `grpo.md` §4.3 and §6.1 (stage B), as
+/// [#tinyZero(Task, AnswerFormat)], the command line's default, is the scheme of spec `grpo.md`
+/// §4.3 and §6.1 (stage B), as
 /// TinyZero's `compute_score(format_score=0.1, score=1.0)` scores: **1.0** for a right answer,
 /// 0.1 for a well-formed wrong one, 0 otherwise — a right answer does not also collect the
 /// format score. Under group-std advantages the two differ only in groups that hold both a right
