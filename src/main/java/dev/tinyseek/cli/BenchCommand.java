@@ -8,9 +8,7 @@ import dev.tinyseek.io.Json;
 import dev.tinyseek.model.ModelConfig;
 import dev.tinyseek.model.Transformer;
 import dev.tinyseek.nn.Param;
-import dev.tinyseek.tensor.CrossEntropy;
 import dev.tinyseek.tensor.Rng;
-import dev.tinyseek.train.AdamW;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -293,24 +291,7 @@ final class BenchCommand implements Main.Command {
     }
 
     static double trainTokensPerSecond(Transformer model, int batch, int seqLen, double seconds) {
-        Rng rng = new Rng(3);
-        int n = batch * seqLen, v = model.config.vocabSize();
-        int[] tokens = new int[n], targets = new int[n];
-        for (int i = 0; i < n; i++) {
-            tokens[i] = rng.nextInt(v);
-            targets[i] = rng.nextInt(v);
-        }
-        AdamW opt = AdamW.deepseek(model.params());
-        Runnable step = () -> {
-            Transformer.Saved s = model.forward(tokens, batch, seqLen);
-            CrossEntropy.forward(s.logits(), targets, CrossEntropy.IGNORE, n, v);
-            model.zeroGrad();
-            float[] dl = new float[n * v];
-            CrossEntropy.backward(dl, s.logits(), targets, CrossEntropy.IGNORE, n, v, 1f);
-            model.backward(s, dl);
-            opt.step(1e-4);
-        };
-        return rate(step, n, seconds);
+        return rate(BackendBench.trainingStep(model, batch, seqLen), batch * seqLen, seconds);
     }
 
     static double decodeTokensPerSecond(Transformer model, int prompt, int gen, double seconds) {
