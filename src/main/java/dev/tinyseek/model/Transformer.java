@@ -412,6 +412,10 @@ public final class Transformer {
         if (t == 0) {
             throw new IllegalArgumentException("decode: no tokens given");
         }
+        return Linear.decoding(() -> decodeLayers(state, tokens, t));
+    }
+
+    private Decoded decodeLayers(DecodeState state, int[] tokens, int t) {
         float[] x = embed.forward(tokens, t);
         for (int i = 0; i < layers.size(); i++) {
             x = layers.get(i).decode(x, t, state.attention.get(i), state.caches.get(i));
@@ -452,8 +456,8 @@ public final class Transformer {
             throw new IllegalArgumentException("decodeMtp: " + t + " tokens need hidden [" + t + ", " + config.hiddenSize()
                     + "], got " + hidden.length + " numbers");
         }
-        return mtp.get(k - 1).decode(hidden, aheadTokens, t, embed, lmHead, state.mtpAttention.get(k - 1),
-                state.mtpCaches.get(k - 1), lastOnly);
+        return Linear.decoding(() -> mtp.get(k - 1).decode(hidden, aheadTokens, t, embed, lmHead,
+                state.mtpAttention.get(k - 1), state.mtpCaches.get(k - 1), lastOnly));
     }
 
     private int checkDepth(int k) {

@@ -1,5 +1,8 @@
 package dev.tinyseek.nn;
 
+import dev.tinyseek.backend.Backends;
+import dev.tinyseek.backend.FewRowGemm;
+import dev.tinyseek.backend.JavaGemm;
 import dev.tinyseek.tensor.MatMul;
 import dev.tinyseek.tensor.Rng;
 
@@ -9,6 +12,13 @@ import dev.tinyseek.tensor.Rng;
 /// Its [Precision] is FP32 (plain GEMMs through the backend) unless set to FP8, where the three
 /// GEMMs run in simulated FP8 by [Fp8Linear] with the given [Fp8Recipe]; the weight and its
 /// gradient stay `float` either way (the fp32 master copy of DeepSeek-V3 §3.3.1).
+///
+/// While a model decodes ([#decoding]) and on the Java backend, products of a few rows (one new
+/// token, or a verify step of speculative decoding) use a transposed copy of `W` ([FewRowGemm]):
+/// the same bits, about twice as fast, and nearly free extra rows. The copy is made on first use
+/// and made again whenever the weight's [Param#version()] has moved since (the optimizer and
+/// checkpoint loading announce their writes; write `weight.data` by hand, then call
+/// `weight.changed()` before decoding). Training and every other forward pass read `W` itself.
 public final class Linear {
 
     public final Param weight; // [out, in]
@@ -16,6 +26,18 @@ public final class Linear {
     public final int out;
     private Precision precision = Precision.FP32;
     private Fp8Recipe recipe; // null in FP32
+    /// `Wᵀ` for few-row products, and the weight version it was made from.
+    private record Transposed(int version, float[][] wt) { // wt: [in][out]
+    }
+    private volatile Transposed transposed;
+
+    /// Bound while a model decodes; only then do few-row products use `Wᵀ`.
+    private static final ScopedValue<Boolean> DECODING = ScopedValue.newInstance();
+
+    /// Runs `body` (a decoding step) with the decoding path of every linear layer on.
+    public static <T> T decoding(java.util.function.Supplier<T> body) {
+        return ScopedValue.where(DECODING, Boolean.TRUE).call(body::get);
+    }
 
     /// A layer whose weight is drawn from N(0, std²).
     public Linear(String prefix, int in, int out, Rng rng, double std) {
@@ -50,8 +72,24 @@ public final class Linear {
             return Fp8Linear.forward(x, weight.data, n, in, out, recipe);
         }
         float[] y = new float[n * out];
-        MatMul.forward(y, x, weight.data, null, n, in, out);
+        if (n >= 1 && n <= FewRowGemm.MAX_ROWS && DECODING.isBound() && Backends.gemm() instanceof JavaGemm
+                && x.length == n * in) {
+            FewRowGemm.multiply(y, x, transposed(), n);
+        } else {
+            MatMul.forward(y, x, weight.data, null, n, in, out);
+        }
         return y;
+    }
+
+    /// `Wᵀ` `[in][out]`, remade when the weight has changed since the last one.
+    private float[][] transposed() {
+        Transposed t = transposed;
+        int v = weight.version();
+        if (t == null || t.version() != v) {
+            t = new Transposed(v, FewRowGemm.transpose(weight.data, out, in));
+            transposed = t;
+        }
+        return t.wt();
     }
 
     /// Adds `dyᵀ x` to `W`'s gradient and returns `dx[N, in] = dy · W`.

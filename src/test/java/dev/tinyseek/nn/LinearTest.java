@@ -67,4 +67,31 @@ class LinearTest {
             GradCheck.assertBitEqual("dx (returned fresh, not accumulated)", dx, dx2);
         });
     }
+
+    @Test
+    void fewRowsFromTheTransposedCopyEqualTheGemmAndFollowWeightChanges() {
+        // decoding (1-8 rows) multiplies by a transposed copy of W; it must give MatMul's bits,
+        // and a weight change announced by Param.changed() (as AdamW does) must reach it;
+        // outside decoding, forward reads W itself, so even an unannounced write is seen
+        Property.forAll("linear few-row path == MatMul, before and after a weight change", g -> {
+            int n = g.intIn(1, 8), in = g.dim(1, 40), out = g.dim(1, 40);
+            return new Case(n, in, out, g.nextSeed(), g.floats(n * in), g.normal(n * out, 1));
+        }, c -> {
+            Linear l = layer(c);
+            for (int round = 0; round < 2; round++) {
+                float[] expected = new float[c.n() * c.out()];
+                dev.tinyseek.tensor.MatMul.forward(expected, c.x(), l.weight.data, null, c.n(), c.in(), c.out());
+                GradCheck.assertBitEqual("y while decoding (round " + round + ")", expected,
+                        Linear.decoding(() -> l.forward(c.x(), c.n())));
+                for (int i = 0; i < l.weight.data.length; i++) {
+                    l.weight.data[i] = -2 * l.weight.data[i] + 0.25f;
+                }
+                l.weight.changed();
+            }
+            l.weight.data[0] += 1f; // not announced
+            float[] expected = new float[c.n() * c.out()];
+            dev.tinyseek.tensor.MatMul.forward(expected, c.x(), l.weight.data, null, c.n(), c.in(), c.out());
+            GradCheck.assertBitEqual("y outside decoding", expected, l.forward(c.x(), c.n()));
+        });
+    }
 }
