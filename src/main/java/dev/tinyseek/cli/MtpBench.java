@@ -22,7 +22,8 @@ import java.util.List;
 /// 1. Acceptance per draft depth over held-out problems (greedy, stop at the newline), and a
 ///    check that every speculative answer is the plain greedy answer.
 /// 2. Answer tokens per second: plain greedy against speculative at draft depth 1..D, in
-///    interleaved rounds (best round of each).
+///    interleaved rounds (best round of each); and the same with the prompts' prefill (timed in
+///    the same rounds, and the same for every variant) taken out, the decoding speed proper.
 /// 3. The cost model: the time of a main-model step of `1..D+1` rows and of one MTP step, relative
 ///    to a one-row main step, and the speed-up they predict:
 ///
@@ -117,18 +118,22 @@ final class MtpBench {
                     d, line, tokensPerRound[d]);
         }
 
-        // 2. answer tokens/s, interleaved: plain, then depth 1..D, rotating the order each round
-        double[] best = new double[depthMax + 1];
+        // 2. answer tokens/s, interleaved: plain, then depth 1..D, then the prefill alone (index
+        //    D + 1), rotating the order each round
+        double[] best = new double[depthMax + 2];
         Arrays.fill(best, Double.MAX_VALUE);
+        int variants = depthMax + 2;
         for (int r = -1; r < rounds; r++) { // round -1 warms the JIT up
-            for (int j = 0; j <= depthMax; j++) {
-                int d = (j + Math.max(0, r)) % (depthMax + 1);
+            for (int j = 0; j < variants; j++) {
+                int d = (j + Math.max(0, r)) % variants;
                 long t0 = System.nanoTime();
                 for (int[] p : prompts) {
                     if (d == 0) {
                         Generator.greedy(model, p, maxNew, TaskData.END);
-                    } else {
+                    } else if (d <= depthMax) {
                         SpeculativeDecoder.greedy(model, p, maxNew, TaskData.END, d);
+                    } else {
+                        model.decodeStep(model.newDecodeState(p.length + maxNew), p);
                     }
                 }
                 double secs = (System.nanoTime() - t0) / 1e9;
@@ -137,9 +142,17 @@ final class MtpBench {
                 }
             }
         }
+        double prefill = best[depthMax + 1];
         out.printf("answer tokens/s (best of %d interleaved rounds; prefill included): plain %.0f", rounds, answerTokens / best[0]);
         for (int d = 1; d <= depthMax; d++) {
             out.printf(", speculative depth %d %.0f (%.2fx)", d, answerTokens / best[d], best[0] / best[d]);
+        }
+        out.println();
+        out.printf("decoding after the prompt (its prefill, %.1f%% of plain's time, taken out): plain %.0f tokens/s",
+                100 * prefill / best[0], answerTokens / (best[0] - prefill));
+        for (int d = 1; d <= depthMax; d++) {
+            out.printf(", speculative depth %d %.0f (%.2fx)", d, answerTokens / (best[d] - prefill),
+                    (best[0] - prefill) / (best[d] - prefill));
         }
         out.println();
 

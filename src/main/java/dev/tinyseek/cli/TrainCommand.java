@@ -63,6 +63,7 @@ final class TrainCommand implements Main.Command {
                 .flag("no-reverse", "write sums most-significant digit first (default: least-significant first)")
                 .option("preset", "NAME", "tiny", "model shape: tiny | small")
                 .option("arch", "NAME", "deepseek", "deepseek (MLA + MoE) | mla (latent attention + dense MLP) | dense (standard attention + dense MLP)")
+                .option("layers", "N", "auto", "main layers, num_hidden_layers (auto: the preset's, 2 for tiny and 4 for small)")
                 .option("mtp-depth", "N", "0", "Multi-Token Prediction modules (DeepSeek-V3 uses 1; 0 = none)")
                 .option("mtp-lambda", "X[:Y@F]", "0.3", "MTP loss weight (lambda/depth per module); X:Y@F = X for the first fraction F of the steps, then Y (V3: 0.3:0.1@0.68)")
                 .option("bias-gamma", "X", "0.001", "MoE: speed of the auxiliary-loss-free bias updates (0 = off)")
@@ -132,6 +133,9 @@ final class TrainCommand implements Main.Command {
         String arch = a.choice("arch", Architectures.NAMES);
         ModelConfig cfg = Architectures.config(a.choice("preset", "tiny", "small"), arch)
                 .withMtpDepth(a.integer("mtp-depth", 0, 8));
+        if (!a.string("layers").equals("auto")) {
+            cfg = cfg.withNumHiddenLayers(a.integer("layers", 1, 256));
+        }
         dev.tinyseek.train.MtpWeight mtpLambda;
         try {
             mtpLambda = dev.tinyseek.train.MtpWeight.parse(a.string("mtp-lambda"));
@@ -191,8 +195,8 @@ final class TrainCommand implements Main.Command {
             data.restore(resumed.dataRngState());
             out.printf("resuming %s at step %d of %d%n", resumeDir, from, steps);
         }
-        out.printf("model: preset %s, %s, %,d parameters; task: %d-digit addition%s; %d steps of %d x %d tokens%n",
-                a.string("preset"), arch, model.parameterCount(), digits, reversed ? " (sum written least-significant digit first)" : "",
+        out.printf("model: preset %s, %s, %d layers + %d MTP, %,d parameters; task: %d-digit addition%s; %d steps of %d x %d tokens%n",
+                a.string("preset"), arch, cfg.numHiddenLayers(), cfg.numNextnPredictLayers(), model.parameterCount(), digits, reversed ? " (sum written least-significant digit first)" : "",
                 steps, batch, seqLen);
         if (precision == Precision.FP8) {
             out.printf("precision: fp8 (E4M3, 1x%d / %dx%d scales, promotion every %d, %s accumulation) in %d linear layers; "

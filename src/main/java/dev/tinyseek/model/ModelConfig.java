@@ -184,6 +184,17 @@ public record ModelConfig(
         return copy(maxPositionEmbeddings, d, attentionType, ffnType, ropeScaling);
     }
 
+    /// The same model with `n` main layers (`num_hidden_layers`; the first `first_k_dense_replace`
+    /// of them, at most `n`, stay dense).
+    public ModelConfig withNumHiddenLayers(int n) {
+        positive("num_hidden_layers", n);
+        return new ModelConfig(vocabSize, hiddenSize, n, numAttentionHeads, intermediateSize,
+                maxPositionEmbeddings, ropeTheta, rmsNormEps, qLoraRank, kvLoraRank, qkNopeHeadDim, qkRopeHeadDim,
+                vHeadDim, nRoutedExperts, nSharedExperts, numExpertsPerTok, nGroup, topkGroup, routedScalingFactor,
+                Math.min(firstKDenseReplace, n), moeIntermediateSize, scoringFunc, normTopkProb, numNextnPredictLayers,
+                initializerRange, attentionType, ffnType, ropeScaling);
+    }
+
     public ModelConfig withRopeScaling(Yarn yarn) {
         return copy(maxPositionEmbeddings, numNextnPredictLayers, attentionType, ffnType, yarn);
     }

@@ -34,6 +34,15 @@ public final class Linear {
     /// Bound while a model decodes; only then do few-row products use `Wᵀ`.
     private static final ScopedValue<Boolean> DECODING = ScopedValue.newInstance();
 
+    /// Whether decoding uses `Wᵀ` at all (on by default; `tinyseek bench` turns it off to measure
+    /// the ordinary path in the same process).
+    private static volatile boolean transposedDecoding = true;
+
+    /// Turns the decoding path on or off for every layer (same results either way).
+    public static void setTransposedDecoding(boolean on) {
+        transposedDecoding = on;
+    }
+
     /// Runs `body` (a decoding step) with the decoding path of every linear layer on.
     public static <T> T decoding(java.util.function.Supplier<T> body) {
         return ScopedValue.where(DECODING, Boolean.TRUE).call(body::get);
@@ -72,7 +81,7 @@ public final class Linear {
             return Fp8Linear.forward(x, weight.data, n, in, out, recipe);
         }
         float[] y = new float[n * out];
-        if (n >= 1 && n <= FewRowGemm.MAX_ROWS && DECODING.isBound() && Backends.gemm() instanceof JavaGemm
+        if (n >= 1 && n <= FewRowGemm.MAX_ROWS && transposedDecoding && DECODING.isBound() && Backends.gemm() instanceof JavaGemm
                 && x.length == n * in) {
             FewRowGemm.multiply(y, x, transposed(), n);
         } else {
