@@ -113,9 +113,9 @@ final class MtpBench {
                 line.append(String.format("%s depth %d %.3f (%d/%d)", k == 0 ? "" : ",", k + 1, alpha[d][k], accepted[k], checked[k]));
             }
             // tokens after the first (which prefill gives), per main-model step
-            tokensPerRound[d] = (double) (answerTokens - prompts.length) / steps;
-            out.printf("draft depth %d: acceptance%s; %.2f answer tokens per main-model step (plain: 1); output = greedy%n",
-                    d, line, tokensPerRound[d]);
+            tokensPerRound[d] = steps == 0 ? Double.NaN : (double) (answerTokens - prompts.length) / steps;
+            out.printf("draft depth %d: acceptance%s; %s answer tokens per main-model step (plain: 1); output = greedy%n",
+                    d, line, steps == 0 ? "no" : String.format("%.2f", tokensPerRound[d]));
         }
 
         // 2. answer tokens/s, interleaved: plain, then depth 1..D, then the prefill alone (index
@@ -148,13 +148,17 @@ final class MtpBench {
             out.printf(", speculative depth %d %.0f (%.2fx)", d, answerTokens / best[d], best[0] / best[d]);
         }
         out.println();
-        out.printf("decoding after the prompt (its prefill, %.1f%% of plain's time, taken out): plain %.0f tokens/s",
-                100 * prefill / best[0], answerTokens / (best[0] - prefill));
-        for (int d = 1; d <= depthMax; d++) {
-            out.printf(", speculative depth %d %.0f (%.2fx)", d, answerTokens / (best[d] - prefill),
-                    (best[0] - prefill) / (best[d] - prefill));
+        if (answerTokens > prompts.length && best[0] > prefill) {
+            out.printf("decoding after the prompt (its prefill, %.1f%% of plain's time, taken out): plain %.0f tokens/s",
+                    100 * prefill / best[0], (answerTokens - prompts.length) / (best[0] - prefill));
+            for (int d = 1; d <= depthMax; d++) {
+                out.printf(", speculative depth %d %.0f (%.2fx)", d, (answerTokens - prompts.length) / (best[d] - prefill),
+                        (best[0] - prefill) / (best[d] - prefill));
+            }
+            out.println();
+        } else {
+            out.println("decoding after the prompt: nothing to time (every answer ended at its first token, which the prefill gives)");
         }
-        out.println();
 
         // 3. the cost model: step times relative to one main-model row, at the answer's position
         int[] prompt = prompts[0];
@@ -202,8 +206,13 @@ final class MtpBench {
             for (int k = 1; k <= d; k++) {
                 cost += draft[k] / main[1];
             }
-            out.printf("cost model, depth %d: %.2f tokens per step / %.2f step cost = %.2fx expected without prefill%n",
-                    d, tokensPerRound[d], cost, tokensPerRound[d] / cost);
+            if (Double.isNaN(tokensPerRound[d])) {
+                out.printf("cost model, depth %d: step cost %.2f; with every draft accepted, %d tokens per step = %.2fx at best%n",
+                        d, cost, d + 1, (d + 1) / cost);
+            } else {
+                out.printf("cost model, depth %d: %.2f tokens per step / %.2f step cost = %.2fx expected without prefill"
+                        + " (%.2fx at best, every draft accepted)%n", d, tokensPerRound[d], cost, tokensPerRound[d] / cost, (d + 1) / cost);
+            }
         }
         if (!a.isSet("no-train")) {
             trainingCost(rounds, out);
