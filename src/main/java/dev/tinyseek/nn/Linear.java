@@ -15,7 +15,7 @@ import dev.tinyseek.tensor.Rng;
 ///
 /// While a model decodes ([#decoding]) and on the Java backend, products of a few rows (one new
 /// token, or a verify step of speculative decoding) use a transposed copy of `W` ([FewRowGemm]):
-/// the same bits, about twice as fast, and nearly free extra rows. The copy is made on first use
+/// the same bits, faster, and extra rows that cost less than the first. The copy is made on first use
 /// and made again whenever the weight's [Param#version()] has moved since (the optimizer and
 /// checkpoint loading announce their writes; write `weight.data` by hand, then call
 /// `weight.changed()` before decoding). Training and every other forward pass read `W` itself.
