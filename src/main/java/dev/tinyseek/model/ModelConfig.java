@@ -154,11 +154,11 @@ public record ModelConfig(
     }
 
     public ModelConfig withTypes(String attention, String ffn) {
-        return copy(maxPositionEmbeddings, numNextnPredictLayers, attention, ffn, ropeScaling);
+        return copy(numHiddenLayers, maxPositionEmbeddings, numNextnPredictLayers, attention, ffn, ropeScaling);
     }
 
     public ModelConfig withMaxPositionEmbeddings(int n) {
-        return copy(n, numNextnPredictLayers, attentionType, ffnType, ropeScaling);
+        return copy(numHiddenLayers, n, numNextnPredictLayers, attentionType, ffnType, ropeScaling);
     }
 
     /// Query/key head dimension `Dqk = qk_nope_head_dim + qk_rope_head_dim`.
@@ -181,30 +181,27 @@ public record ModelConfig(
 
     /// The same model with `d` Multi-Token Prediction modules (`num_nextn_predict_layers`).
     public ModelConfig withMtpDepth(int d) {
-        return copy(maxPositionEmbeddings, d, attentionType, ffnType, ropeScaling);
+        return copy(numHiddenLayers, maxPositionEmbeddings, d, attentionType, ffnType, ropeScaling);
     }
 
     /// The same model with `n` main layers (`num_hidden_layers`; the first `first_k_dense_replace`
     /// of them, at most `n`, stay dense).
     public ModelConfig withNumHiddenLayers(int n) {
         positive("num_hidden_layers", n);
-        return new ModelConfig(vocabSize, hiddenSize, n, numAttentionHeads, intermediateSize,
-                maxPositionEmbeddings, ropeTheta, rmsNormEps, qLoraRank, kvLoraRank, qkNopeHeadDim, qkRopeHeadDim,
-                vHeadDim, nRoutedExperts, nSharedExperts, numExpertsPerTok, nGroup, topkGroup, routedScalingFactor,
-                Math.min(firstKDenseReplace, n), moeIntermediateSize, scoringFunc, normTopkProb, numNextnPredictLayers,
-                initializerRange, attentionType, ffnType, ropeScaling);
+        return copy(n, maxPositionEmbeddings, numNextnPredictLayers, attentionType, ffnType, ropeScaling);
     }
 
     public ModelConfig withRopeScaling(Yarn yarn) {
-        return copy(maxPositionEmbeddings, numNextnPredictLayers, attentionType, ffnType, yarn);
+        return copy(numHiddenLayers, maxPositionEmbeddings, numNextnPredictLayers, attentionType, ffnType, yarn);
     }
 
     /// This config with the fields the `with...` methods change replaced (checked again).
-    private ModelConfig copy(int maxPos, int mtpDepth, String attention, String ffn, Yarn yarn) {
-        return new ModelConfig(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize,
+    /// (`first_k_dense_replace` is kept, but never above the layer count.)
+    private ModelConfig copy(int layers, int maxPos, int mtpDepth, String attention, String ffn, Yarn yarn) {
+        return new ModelConfig(vocabSize, hiddenSize, layers, numAttentionHeads, intermediateSize,
                 maxPos, ropeTheta, rmsNormEps, qLoraRank, kvLoraRank, qkNopeHeadDim, qkRopeHeadDim,
                 vHeadDim, nRoutedExperts, nSharedExperts, numExpertsPerTok, nGroup, topkGroup, routedScalingFactor,
-                firstKDenseReplace, moeIntermediateSize, scoringFunc, normTopkProb, mtpDepth,
+                Math.min(firstKDenseReplace, layers), moeIntermediateSize, scoringFunc, normTopkProb, mtpDepth,
                 initializerRange, attention, ffn, yarn);
     }
 

@@ -43,7 +43,8 @@ public final class Param {
 
     /// Says that `data` was written. Everything in tinyseek that writes weights calls it (the
     /// optimizer, checkpoint loading, copies); code that writes `data` by hand must call it too
-    /// before the next forward pass, or a layer may keep using a stale copy of the old values.
+    /// before the model decodes again, or decoding may keep using a stale copy of the old values
+    /// (training's forward pass always reads `data` itself).
     public void changed() {
         version++;
     }
