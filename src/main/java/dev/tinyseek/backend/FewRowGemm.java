@@ -18,7 +18,7 @@ package dev.tinyseek.backend;
 /// (`generate.SpeculativeDecoder`): checking `D` drafts in one step costs less than `D` steps.
 /// How much less depends on the machine and the model: each extra row still pays its own
 /// multiplies and adds, and on a 2-core CPU with 0.4 - 36 MB of weights a second row measured
-/// 0.4 - 0.7 of the first (`tinyseek bench --mtp`).
+/// 0.36 - 0.74 of the first (`tinyseek bench --mtp`).
 ///
 /// The update of four `p` at once, `acc[j] = (((acc[j] + x0·w0[j]) + x1·w1[j]) + x2·w2[j]) + x3·w3[j]`,
 /// is the same sequence of roundings as four separate updates; it only loads and stores `acc`
