@@ -191,6 +191,16 @@ public record ModelConfig(
         return copy(n, maxPositionEmbeddings, numNextnPredictLayers, attentionType, ffnType, ropeScaling);
     }
 
+    /// The same model with a vocabulary of `v` tokens (`vocab_size`), e.g. bytes plus special tokens.
+    public ModelConfig withVocabSize(int v) {
+        positive("vocab_size", v);
+        return new ModelConfig(v, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize,
+                maxPositionEmbeddings, ropeTheta, rmsNormEps, qLoraRank, kvLoraRank, qkNopeHeadDim, qkRopeHeadDim,
+                vHeadDim, nRoutedExperts, nSharedExperts, numExpertsPerTok, nGroup, topkGroup, routedScalingFactor,
+                firstKDenseReplace, moeIntermediateSize, scoringFunc, normTopkProb, numNextnPredictLayers,
+                initializerRange, attentionType, ffnType, ropeScaling);
+    }
+
     public ModelConfig withRopeScaling(Yarn yarn) {
         return copy(numHiddenLayers, maxPositionEmbeddings, numNextnPredictLayers, attentionType, ffnType, yarn);
     }

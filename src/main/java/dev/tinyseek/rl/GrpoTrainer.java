@@ -84,6 +84,83 @@ public final class GrpoTrainer {
                 throw new IllegalArgumentException("GRPO: maxSampleRounds = " + maxSampleRounds + " must be >= 1");
             }
         }
+
+        /// 16 prompts × 8 completions at temperature 1, 16 new tokens, lr 3e-4 with a warmup of
+        /// 10 steps and no decay, no weight decay, clip 1, μ 1 with one minibatch, group-std
+        /// advantages, [GrpoLoss.Options#defaults()], no dynamic sampling, real rewards, seed 1.
+        /// Change one setting with its `with…` method: `Options.defaults().withGroup(4).withLr(1e-3)`.
+        public static Options defaults() {
+            return new Options(16, 8, 1.0, 16, 3e-4, 10, 0, 0, 1.0, 1, 1, Advantages.Scale.GROUP,
+                    GrpoLoss.Options.defaults(), false, 1, false, 1);
+        }
+
+        public Options withPrompts(int v) {
+            return new Options(v, group, temperature, maxNew, lr, warmup, decaySteps, weightDecay, clip, mu, minibatches, scale, loss, dynamicSampling, maxSampleRounds, shuffleRewards, seed);
+        }
+
+        public Options withGroup(int v) {
+            return new Options(prompts, v, temperature, maxNew, lr, warmup, decaySteps, weightDecay, clip, mu, minibatches, scale, loss, dynamicSampling, maxSampleRounds, shuffleRewards, seed);
+        }
+
+        public Options withTemperature(double v) {
+            return new Options(prompts, group, v, maxNew, lr, warmup, decaySteps, weightDecay, clip, mu, minibatches, scale, loss, dynamicSampling, maxSampleRounds, shuffleRewards, seed);
+        }
+
+        public Options withMaxNew(int v) {
+            return new Options(prompts, group, temperature, v, lr, warmup, decaySteps, weightDecay, clip, mu, minibatches, scale, loss, dynamicSampling, maxSampleRounds, shuffleRewards, seed);
+        }
+
+        public Options withLr(double v) {
+            return new Options(prompts, group, temperature, maxNew, v, warmup, decaySteps, weightDecay, clip, mu, minibatches, scale, loss, dynamicSampling, maxSampleRounds, shuffleRewards, seed);
+        }
+
+        public Options withWarmup(int v) {
+            return new Options(prompts, group, temperature, maxNew, lr, v, decaySteps, weightDecay, clip, mu, minibatches, scale, loss, dynamicSampling, maxSampleRounds, shuffleRewards, seed);
+        }
+
+        public Options withDecaySteps(int v) {
+            return new Options(prompts, group, temperature, maxNew, lr, warmup, v, weightDecay, clip, mu, minibatches, scale, loss, dynamicSampling, maxSampleRounds, shuffleRewards, seed);
+        }
+
+        public Options withWeightDecay(double v) {
+            return new Options(prompts, group, temperature, maxNew, lr, warmup, decaySteps, v, clip, mu, minibatches, scale, loss, dynamicSampling, maxSampleRounds, shuffleRewards, seed);
+        }
+
+        public Options withClip(double v) {
+            return new Options(prompts, group, temperature, maxNew, lr, warmup, decaySteps, weightDecay, v, mu, minibatches, scale, loss, dynamicSampling, maxSampleRounds, shuffleRewards, seed);
+        }
+
+        public Options withMu(int v) {
+            return new Options(prompts, group, temperature, maxNew, lr, warmup, decaySteps, weightDecay, clip, v, minibatches, scale, loss, dynamicSampling, maxSampleRounds, shuffleRewards, seed);
+        }
+
+        public Options withMinibatches(int v) {
+            return new Options(prompts, group, temperature, maxNew, lr, warmup, decaySteps, weightDecay, clip, mu, v, scale, loss, dynamicSampling, maxSampleRounds, shuffleRewards, seed);
+        }
+
+        public Options withScale(Advantages.Scale v) {
+            return new Options(prompts, group, temperature, maxNew, lr, warmup, decaySteps, weightDecay, clip, mu, minibatches, v, loss, dynamicSampling, maxSampleRounds, shuffleRewards, seed);
+        }
+
+        public Options withLoss(GrpoLoss.Options v) {
+            return new Options(prompts, group, temperature, maxNew, lr, warmup, decaySteps, weightDecay, clip, mu, minibatches, scale, v, dynamicSampling, maxSampleRounds, shuffleRewards, seed);
+        }
+
+        public Options withDynamicSampling(boolean v) {
+            return new Options(prompts, group, temperature, maxNew, lr, warmup, decaySteps, weightDecay, clip, mu, minibatches, scale, loss, v, maxSampleRounds, shuffleRewards, seed);
+        }
+
+        public Options withMaxSampleRounds(int v) {
+            return new Options(prompts, group, temperature, maxNew, lr, warmup, decaySteps, weightDecay, clip, mu, minibatches, scale, loss, dynamicSampling, v, shuffleRewards, seed);
+        }
+
+        public Options withShuffleRewards(boolean v) {
+            return new Options(prompts, group, temperature, maxNew, lr, warmup, decaySteps, weightDecay, clip, mu, minibatches, scale, loss, dynamicSampling, maxSampleRounds, v, seed);
+        }
+
+        public Options withSeed(long v) {
+            return new Options(prompts, group, temperature, maxNew, lr, warmup, decaySteps, weightDecay, clip, mu, minibatches, scale, loss, dynamicSampling, maxSampleRounds, shuffleRewards, v);
+        }
     }
 
     /// What one step did. `reward*`, `accuracy`, `fracZeroStd`, `length` (tokens, the end token
@@ -107,14 +184,18 @@ public final class GrpoTrainer {
     private final AdamW opt;
     private final LrSchedule schedule;
     private final Rng rng;
-    private final int end;
     private int step;
+    private Codec codec = Codec.BYTES;
     private boolean skipZeroAdvantage = true;
     private boolean maskTruncated = false;
 
-    /// `reference` may be null when `o.loss().beta() == 0`. `end` is the token that ends a completion.
+    /// `reference` may be null when `o.loss().beta() == 0`. `end` must be the byte codec's newline; [#codec] sets another template.
     public GrpoTrainer(Transformer policy, Transformer reference, Task task, AnswerFormat format, Reward reward,
                        int end, Options o) {
+        if (end != Codec.BYTES.end()) {
+            throw new IllegalArgumentException("GRPO: end token " + end + " is not the byte codec's newline ("
+                    + Codec.BYTES.end() + "); for another template set codec(...)");
+        }
         if (o.loss().beta() > 0 && reference == null) {
             throw new IllegalArgumentException("GRPO: beta = " + o.loss().beta() + " needs a reference model; pass one or set beta = 0");
         }
@@ -124,7 +205,6 @@ public final class GrpoTrainer {
         this.format = format;
         this.reward = reward;
         this.accuracy = Reward.accuracy(task, format);
-        this.end = end;
         this.o = o;
         this.loss = lossOptions(o);
         this.opt = new AdamW(policy.params(), 0.9, 0.99, 1e-8, o.weightDecay());
@@ -161,6 +241,13 @@ public final class GrpoTrainer {
     /// (the default); off, every completion is scored: the naive path the tests compare against.
     GrpoTrainer skipZeroAdvantage(boolean on) {
         this.skipZeroAdvantage = on;
+        return this;
+    }
+
+    /// How prompts become tokens and completions text ([Codec#BYTES] unless set; its end token
+    /// replaces the constructor's `end`).
+    public GrpoTrainer codec(Codec c) {
+        this.codec = c;
         return this;
     }
 
@@ -202,39 +289,12 @@ public final class GrpoTrainer {
     }
 
     private List<Rollout> sampleGroup(Problem p, int gi, Rng r) {
-        Sampler sampler = new Sampler(o.temperature(), 0, 1);
-        int v = policy.config.vocabSize();
         List<Rollout> out = new ArrayList<>(o.group());
-        int[] prompt = TaskData.encode(p.prompt());
-        int total = Math.min(policy.config.maxPositionEmbeddings(), prompt.length + o.maxNew());
-        Transformer.DecodeState state = policy.newDecodeState(total);
-        float[] promptLogits = policy.decode(state, prompt); // [P, V]
-        int lastRow = (prompt.length - 1) * v;
-        for (int k = 0; k < o.group(); k++) {
-            state.truncate(prompt.length);
-            int[] buf = new int[total - prompt.length];
-            int n = 0;
-            float[] logits = promptLogits;
-            int off = lastRow;
-            boolean ended = false;
-            while (n < buf.length) {
-                int next = sampler.sample(logits, off, v, r);
-                buf[n++] = next;
-                if (next == end) {
-                    ended = true;
-                    break;
-                }
-                if (n == buf.length) {
-                    break;
-                }
-                logits = policy.decode(state, new int[] {next});
-                off = 0;
-            }
-            int[] completion = Arrays.copyOf(buf, n);
-            String text = TaskData.decode(ended ? Arrays.copyOf(completion, n - 1) : completion);
-            double rew = reward.score(p, text, ended);
-            boolean right = accuracy.score(p, text, ended) > 0;
-            out.add(new Rollout(p, prompt, completion, text, ended, rew, right, gi));
+        int[] prompt = codec.prompt(p);
+        for (Completions.Sample c : Completions.sample(policy, codec, p, o.group(), new Sampler(o.temperature(), 0, 1), o.maxNew(), r)) {
+            double rew = reward.score(p, c.text(), c.ended());
+            boolean right = accuracy.score(p, c.text(), c.ended()) > 0;
+            out.add(new Rollout(p, prompt, c.tokens(), c.text(), c.ended(), rew, right, gi));
         }
         return out;
     }
@@ -414,7 +474,7 @@ public final class GrpoTrainer {
             tokensTotal += rollouts.get(i).completion().length;
         }
         int[] tokens = new int[n * t];
-        Arrays.fill(tokens, TaskData.PAD);
+        Arrays.fill(tokens, codec.pad());
         int[] logitRow = new int[tokensTotal], target = new int[tokensTotal], flat = new int[tokensTotal];
         int k = 0;
         for (int a = 0; a < n; a++) {
