@@ -2,6 +2,7 @@ package dev.tinyseek.attention;
 
 import dev.tinyseek.backend.Backends;
 import dev.tinyseek.backend.Gemm;
+import dev.tinyseek.nn.DecodingWeights;
 import dev.tinyseek.nn.Linear;
 import dev.tinyseek.nn.Param;
 import dev.tinyseek.nn.RmsNormLayer;
@@ -186,18 +187,18 @@ public final class MultiHeadLatentAttention implements Attention {
                              float[] kPe) {            // [N, Dr]
     }
 
-    private Projected project(float[] x, int n) {
+    private Projected project(float[] x, int n, DecodingWeights w) {
         // 1. query: x → (q_a_proj → q_a_layernorm → q_b_proj) or q_proj
         RmsNormLayer.Saved qNorm = null;
         float[] q;
         if (qRank > 0) {
-            qNorm = qANorm.forward(qAProj.forward(x, n), n);
-            q = qBProj.forward(qNorm.y(), n);
+            qNorm = qANorm.forward(qAProj.forward(x, n, w), n);
+            q = qBProj.forward(qNorm.y(), n, w);
         } else {
-            q = qProj.forward(x, n);
+            q = qProj.forward(x, n, w);
         }
         // 2. key/value down-projection: [latent R ; k_pe Dr]; 3. RMSNorm on the latent only
-        float[] kva = kvAProj.forward(x, n);
+        float[] kva = kvAProj.forward(x, n, w);
         float[] latent = new float[n * r], kPe = new float[n * dr];
         copy(kva, r + dr, 0, latent, r, 0, n, r);
         copy(kva, r + dr, r, kPe, dr, 0, n, dr);
@@ -212,7 +213,7 @@ public final class MultiHeadLatentAttention implements Attention {
 
     private Saved forwardNaive(float[] x, int b, int t) {
         int n = b * t;
-        Projected p = project(x, n);
+        Projected p = project(x, n, DecodingWeights.asStored());
         // 4. RoPE on each query head's last Dr dims and on the shared key
         rope.forwardBatch(p.q, b, t, h, dqk, dn);
         rope.forwardBatch(p.kPe, b, t, 1, dr, 0);
@@ -227,7 +228,7 @@ public final class MultiHeadLatentAttention implements Attention {
 
     private AbsorbedSaved forwardAbsorbed(float[] x, int b, int t) {
         int n = b * t;
-        Projected p = project(x, n);
+        Projected p = project(x, n, DecodingWeights.asStored());
         rope.forwardBatch(p.q, b, t, h, dqk, dn);
         rope.forwardBatch(p.kPe, b, t, 1, dr, 0);
         float[] o = absorbedAttention(p.q, p.kvNorm.y(), p.kPe, b, t, 0);
@@ -317,18 +318,18 @@ public final class MultiHeadLatentAttention implements Attention {
     // ---- decoding with a cache --------------------------------------------------------------
 
     @Override
-    public float[] decode(float[] x, int t, KvCache kvCache) {
+    public float[] decode(float[] x, int t, KvCache kvCache, DecodingWeights w) {
         checkInput(x, 1, t);
         int pos0 = kvCache == null ? 0 : kvCache.length();
         checkCache(kvCache, t);
-        Projected p = project(x, t);
+        Projected p = project(x, t, w);
         rope.forward(p.q, 0, t, h, dqk, dn, pos0);
         rope.forward(p.kPe, 0, t, 1, dr, 0, pos0);
         float[] o;
         if (form == Form.NAIVE) {
             // the naive form caches exactly what standard multi-head attention caches
             MultiHeadAttention.Cache cache = (MultiHeadAttention.Cache) kvCache;
-            expandHeads(kvBProj.forward(p.kvNorm.y(), t), p.kPe, cache.k, pos0 * h * dqk, cache.v, pos0 * h * dv, t);
+            expandHeads(kvBProj.forward(p.kvNorm.y(), t, w), p.kPe, cache.k, pos0 * h * dqk, cache.v, pos0 * h * dv, t);
             cache.length = pos0 + t;
             o = CausalAttention.forward(p.q, cache.k, cache.v, 1, t, h, dqk, dv, pos0, scale).out();
         } else {
@@ -339,7 +340,7 @@ public final class MultiHeadLatentAttention implements Attention {
             cache.length = pos0 + t;
             o = absorbedAttention(p.q, cache.latent, cache.kPe, 1, t, pos0);
         }
-        return oProj.forward(o, t);
+        return oProj.forward(o, t, w);
     }
 
     /// An empty cache for this layer's form: per-head keys and values (naive, `H·(Dqk + Dv)`

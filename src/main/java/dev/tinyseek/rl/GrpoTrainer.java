@@ -153,7 +153,6 @@ public final class GrpoTrainer {
     private static void copyInto(List<Param> from, List<Param> to) {
         for (int i = 0; i < from.size(); i++) {
             System.arraycopy(from.get(i).data, 0, to.get(i).data, 0, from.get(i).data.length);
-            to.get(i).changed();
         }
     }
 

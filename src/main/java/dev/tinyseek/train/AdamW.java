@@ -92,7 +92,6 @@ public final class AdamW {
                 float denom = (float) Math.sqrt(vp[i] * invC2) + e;
                 w[i] -= stepSize * mp[i] / denom + decay * w[i];
             }
-            p.changed();
         }
     }
 
