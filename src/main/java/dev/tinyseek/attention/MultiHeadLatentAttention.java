@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /// Multi-head Latent Attention, DeepSeek-V3's attention (DeepSeek-V3 §2.1.1 eq. 1–11; exactly as
-/// the official `model.py` `MLA` computes it, `spec/deepseek-v3.md` §2.2).
+/// the official `model.py` `MLA` computes it, `docs/mla.md#the-forward-step-by-step`).
 ///
 /// Keys and values of all `H` heads are made from one small latent per token, so that only the
 /// latent needs caching:
@@ -25,7 +25,7 @@ import java.util.List;
 ///     [k_nope ; v] = c W_kvbᵀ per head         [Dn ; Dv]
 ///     k    = [k_nope ; k_pe] per head,  o = causal softmax(scale · q kᵀ) v,  y = o W_oᵀ
 ///
-/// RoPE is interleaved (pairs `(2j, 2j+1)`, `spec` §3.1) on the last `Dr` dims of each query head
+/// RoPE is interleaved (pairs `(2j, 2j+1)`, `docs/mla.md#rope-interleaved-pairs`) on the last `Dr` dims of each query head
 /// and on the shared key. `scale = (Dn + Dr)^-0.5`, times `mscale²` under YaRN (see [Yarn]); the
 /// caller passes the final value.
 ///
@@ -45,7 +45,7 @@ import java.util.List;
 /// HF names under `prefix` (e.g. `model.layers.3.self_attn`): `q_a_proj`, `q_a_layernorm`,
 /// `q_b_proj` (or `q_proj` when `q_lora_rank` = 0), `kv_a_proj_with_mqa`, `kv_a_layernorm`,
 /// `kv_b_proj`, `o_proj`. Rows are head-major: `q_b_proj` `[nope ; rope]` per head, `kv_b_proj`
-/// `[k_nope ; v]` per head, `kv_a_proj_with_mqa` `[latent ; rope]` (`spec` §6.2).
+/// `[k_nope ; v]` per head, `kv_a_proj_with_mqa` `[latent ; rope]` (`docs/model.md#parameter-names`).
 ///
 /// Left out: V3's extra "scaling factors at the width bottlenecks" (not in the released code),
 /// FP8 weights, and a dedicated backward for the absorbed form.
@@ -333,7 +333,7 @@ public final class MultiHeadLatentAttention implements Attention {
             cache.length = pos0 + t;
             o = CausalAttention.forward(p.q, cache.k, cache.v, 1, t, h, dqk, dv, pos0, scale).out();
         } else {
-            // the normalised latent and the rotated k_pe (pitfall §8.8: both, or the forms differ)
+            // the normalised latent and the rotated k_pe (both, or the forms differ: docs/mla.md#absorbed-form)
             LatentCache cache = (LatentCache) kvCache;
             System.arraycopy(p.kvNorm.y(), 0, cache.latent, pos0 * r, t * r);
             System.arraycopy(p.kPe, 0, cache.kPe, pos0 * dr, t * dr);

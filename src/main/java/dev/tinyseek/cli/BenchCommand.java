@@ -17,12 +17,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/// `tinyseek bench`: the speed figures of DESIGN.md, measured in one process so that every
+/// `tinyseek bench`: the speed figures of `docs/design.md#speed-targets`, measured in one process so that every
 /// ratio compares runs on the same machine at the same moment.
 ///
 /// - GEMM GFLOP/s of the current backend at 512³, with the naive loops as the baseline ratio;
 /// - GEMM GFLOP/s at the model's own shapes (a training step's linear layers);
-/// - training tokens/s (batch × sequence of DESIGN.md) and decoding tokens/s (batch 1, cached);
+/// - training tokens/s (batch × sequence of `docs/design.md#speed-targets`) and decoding tokens/s (batch 1, cached);
 /// - model-FLOPs utilisation: the model's FLOPs per second over the measured 512³ GEMM rate.
 final class BenchCommand implements Main.Command {
 

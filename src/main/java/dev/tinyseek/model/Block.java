@@ -11,7 +11,7 @@ import dev.tinyseek.nn.RmsNormLayer;
 import java.util.ArrayList;
 import java.util.List;
 
-/// One pre-norm decoder block (DeepSeek-V3 `Block`; spec §6.1):
+/// One pre-norm decoder block (DeepSeek-V3 `Block`; `docs/model.md#the-block`):
 ///
 ///     h   = x + Attention(RMSNorm_attn(x))
 ///     out = h + FFN(RMSNorm_ffn(h))

@@ -23,7 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/// A decoder-only language model (DeepSeek-V3 `Transformer`; spec §6.1):
+/// A decoder-only language model (DeepSeek-V3 `Transformer`; `docs/model.md#the-block`):
 ///
 ///     x      = Embedding(tokens)                       model.embed_tokens
 ///     x      = Block_i(x)  for i = 0 .. L-1            model.layers.i.*

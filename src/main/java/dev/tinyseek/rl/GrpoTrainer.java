@@ -135,7 +135,7 @@ public final class GrpoTrainer {
 
     /// The loss options the trainer uses: `o.loss()`, except that an unset `maxLength` (0) becomes
     /// `maxNew`, so that `DR_GRPO`'s divisor `B · L_max` is the same constant for every batch
-    /// (spec `grpo.md` §3.2-3.3: TRL's `B · max_completion_length`), not the longest completion
+    /// (`docs/grpo-r1.md#loss-normalisations`: TRL's `B · max_completion_length`), not the longest completion
     /// that happened to be sampled.
     static GrpoLoss.Options lossOptions(Options o) {
         GrpoLoss.Options l = o.loss();
