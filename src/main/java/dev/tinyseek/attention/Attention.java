@@ -1,5 +1,6 @@
 package dev.tinyseek.attention;
 
+import dev.tinyseek.nn.DecodingWeights;
 import dev.tinyseek.nn.Linear;
 import dev.tinyseek.nn.Param;
 
@@ -22,9 +23,16 @@ public interface Attention {
     float[] backward(Saved saved, float[] dy);
 
     /// Decoding with a cache: `x` holds `T` new tokens of one sequence; their keys/values are
-    /// appended to the cache and their outputs `[T, C]` returned.
+    /// appended to the cache and their outputs `[T, C]` returned. The projections read their
+    /// weights through the decoding state's `w`.
     float[] decode(float[] x, // [T, C]
-                   int t, KvCache cache);
+                   int t, KvCache cache, DecodingWeights w);
+
+    /// [#decode(float[], int, KvCache, DecodingWeights)] reading every weight as stored.
+    default float[] decode(float[] x, // [T, C]
+                           int t, KvCache cache) {
+        return decode(x, t, cache, DecodingWeights.asStored());
+    }
 
     /// An empty cache for one sequence of at most `maxTokens` tokens.
     KvCache newCache(int maxTokens);

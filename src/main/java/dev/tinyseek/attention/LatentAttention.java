@@ -8,7 +8,7 @@ import dev.tinyseek.tensor.Softmax;
 import java.util.Arrays;
 
 /// The attention kernel of absorbed MLA: `H` query heads against **one** shared key/value head,
-/// the KV latent (`spec/deepseek-v3.md` §2.2 step 5; official `attn_impl="absorb"`).
+/// the KV latent (`docs/mla.md#absorbed-form`; official `attn_impl="absorb"`).
 ///
 /// Once `W^UK` is folded into the query, every head scores the same cached rows:
 ///

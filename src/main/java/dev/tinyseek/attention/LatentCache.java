@@ -2,7 +2,7 @@ package dev.tinyseek.attention;
 
 /// The KV cache of absorbed MLA: per token, only the **normalised** KV latent `c = kv_norm(·)`
 /// (`R` numbers) and the **already rotated** shared RoPE key `k_pe` (`Dr` numbers) — the official
-/// `kv_cache` and `pe_cache` (`spec/deepseek-v3.md` §2.2 step 5, pitfall §8.8). For DeepSeek-V3
+/// `kv_cache` and `pe_cache` (`docs/mla.md#absorbed-form`). For DeepSeek-V3
 /// that is 512 + 64 = 576 numbers per token per layer, against 40 960 for the naive form's
 /// per-head keys and values.
 public final class LatentCache implements KvCache {

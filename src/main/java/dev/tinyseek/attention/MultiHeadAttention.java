@@ -1,5 +1,6 @@
 package dev.tinyseek.attention;
 
+import dev.tinyseek.nn.DecodingWeights;
 import dev.tinyseek.nn.Linear;
 import dev.tinyseek.nn.Param;
 import dev.tinyseek.tensor.Rng;
@@ -115,23 +116,23 @@ public final class MultiHeadAttention implements Attention {
     }
 
     @Override
-    public float[] decode(float[] x, int t, KvCache kvCache) {
+    public float[] decode(float[] x, int t, KvCache kvCache, DecodingWeights w) {
         Cache cache = (Cache) kvCache;
         int pos0 = cache.length;
         if (pos0 + t > cache.capacity) {
             throw new IllegalArgumentException("attention: cache holds " + cache.capacity + " tokens; cannot add " + t
                     + " to " + pos0);
         }
-        float[] q = qProj.forward(x, t);
-        float[] k = kProj.forward(x, t);
-        float[] v = vProj.forward(x, t);
+        float[] q = qProj.forward(x, t, w);
+        float[] k = kProj.forward(x, t, w);
+        float[] v = vProj.forward(x, t, w);
         rope.forward(q, 0, t, h, dqk, dqk - dr, pos0);
         rope.forward(k, 0, t, h, dqk, dqk - dr, pos0);
         System.arraycopy(k, 0, cache.k, pos0 * h * dqk, k.length);
         System.arraycopy(v, 0, cache.v, pos0 * h * dv, v.length);
         cache.length = pos0 + t;
         CausalAttention.Saved a = CausalAttention.forward(q, cache.k, cache.v, 1, t, h, dqk, dv, pos0, scale);
-        return oProj.forward(a.out(), t);
+        return oProj.forward(a.out(), t, w);
     }
 
     @Override

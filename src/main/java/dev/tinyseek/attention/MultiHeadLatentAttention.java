@@ -2,6 +2,7 @@ package dev.tinyseek.attention;
 
 import dev.tinyseek.backend.Backends;
 import dev.tinyseek.backend.Gemm;
+import dev.tinyseek.nn.DecodingWeights;
 import dev.tinyseek.nn.Linear;
 import dev.tinyseek.nn.Param;
 import dev.tinyseek.nn.RmsNormLayer;
@@ -12,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /// Multi-head Latent Attention, DeepSeek-V3's attention (DeepSeek-V3 §2.1.1 eq. 1–11; exactly as
-/// the official `model.py` `MLA` computes it, `spec/deepseek-v3.md` §2.2).
+/// the official `model.py` `MLA` computes it, `docs/mla.md#the-forward-step-by-step`).
 ///
 /// Keys and values of all `H` heads are made from one small latent per token, so that only the
 /// latent needs caching:
@@ -24,7 +25,7 @@ import java.util.List;
 ///     [k_nope ; v] = c W_kvbᵀ per head         [Dn ; Dv]
 ///     k    = [k_nope ; k_pe] per head,  o = causal softmax(scale · q kᵀ) v,  y = o W_oᵀ
 ///
-/// RoPE is interleaved (pairs `(2j, 2j+1)`, `spec` §3.1) on the last `Dr` dims of each query head
+/// RoPE is interleaved (pairs `(2j, 2j+1)`, `docs/mla.md#rope-interleaved-pairs`) on the last `Dr` dims of each query head
 /// and on the shared key. `scale = (Dn + Dr)^-0.5`, times `mscale²` under YaRN (see [Yarn]); the
 /// caller passes the final value.
 ///
@@ -44,7 +45,7 @@ import java.util.List;
 /// HF names under `prefix` (e.g. `model.layers.3.self_attn`): `q_a_proj`, `q_a_layernorm`,
 /// `q_b_proj` (or `q_proj` when `q_lora_rank` = 0), `kv_a_proj_with_mqa`, `kv_a_layernorm`,
 /// `kv_b_proj`, `o_proj`. Rows are head-major: `q_b_proj` `[nope ; rope]` per head, `kv_b_proj`
-/// `[k_nope ; v]` per head, `kv_a_proj_with_mqa` `[latent ; rope]` (`spec` §6.2).
+/// `[k_nope ; v]` per head, `kv_a_proj_with_mqa` `[latent ; rope]` (`docs/model.md#parameter-names`).
 ///
 /// Left out: V3's extra "scaling factors at the width bottlenecks" (not in the released code),
 /// FP8 weights, and a dedicated backward for the absorbed form.
@@ -186,18 +187,18 @@ public final class MultiHeadLatentAttention implements Attention {
                              float[] kPe) {            // [N, Dr]
     }
 
-    private Projected project(float[] x, int n) {
+    private Projected project(float[] x, int n, DecodingWeights w) {
         // 1. query: x → (q_a_proj → q_a_layernorm → q_b_proj) or q_proj
         RmsNormLayer.Saved qNorm = null;
         float[] q;
         if (qRank > 0) {
-            qNorm = qANorm.forward(qAProj.forward(x, n), n);
-            q = qBProj.forward(qNorm.y(), n);
+            qNorm = qANorm.forward(qAProj.forward(x, n, w), n);
+            q = qBProj.forward(qNorm.y(), n, w);
         } else {
-            q = qProj.forward(x, n);
+            q = qProj.forward(x, n, w);
         }
         // 2. key/value down-projection: [latent R ; k_pe Dr]; 3. RMSNorm on the latent only
-        float[] kva = kvAProj.forward(x, n);
+        float[] kva = kvAProj.forward(x, n, w);
         float[] latent = new float[n * r], kPe = new float[n * dr];
         copy(kva, r + dr, 0, latent, r, 0, n, r);
         copy(kva, r + dr, r, kPe, dr, 0, n, dr);
@@ -212,7 +213,7 @@ public final class MultiHeadLatentAttention implements Attention {
 
     private Saved forwardNaive(float[] x, int b, int t) {
         int n = b * t;
-        Projected p = project(x, n);
+        Projected p = project(x, n, DecodingWeights.asStored());
         // 4. RoPE on each query head's last Dr dims and on the shared key
         rope.forwardBatch(p.q, b, t, h, dqk, dn);
         rope.forwardBatch(p.kPe, b, t, 1, dr, 0);
@@ -227,7 +228,7 @@ public final class MultiHeadLatentAttention implements Attention {
 
     private AbsorbedSaved forwardAbsorbed(float[] x, int b, int t) {
         int n = b * t;
-        Projected p = project(x, n);
+        Projected p = project(x, n, DecodingWeights.asStored());
         rope.forwardBatch(p.q, b, t, h, dqk, dn);
         rope.forwardBatch(p.kPe, b, t, 1, dr, 0);
         float[] o = absorbedAttention(p.q, p.kvNorm.y(), p.kPe, b, t, 0);
@@ -317,29 +318,29 @@ public final class MultiHeadLatentAttention implements Attention {
     // ---- decoding with a cache --------------------------------------------------------------
 
     @Override
-    public float[] decode(float[] x, int t, KvCache kvCache) {
+    public float[] decode(float[] x, int t, KvCache kvCache, DecodingWeights w) {
         checkInput(x, 1, t);
         int pos0 = kvCache == null ? 0 : kvCache.length();
         checkCache(kvCache, t);
-        Projected p = project(x, t);
+        Projected p = project(x, t, w);
         rope.forward(p.q, 0, t, h, dqk, dn, pos0);
         rope.forward(p.kPe, 0, t, 1, dr, 0, pos0);
         float[] o;
         if (form == Form.NAIVE) {
             // the naive form caches exactly what standard multi-head attention caches
             MultiHeadAttention.Cache cache = (MultiHeadAttention.Cache) kvCache;
-            expandHeads(kvBProj.forward(p.kvNorm.y(), t), p.kPe, cache.k, pos0 * h * dqk, cache.v, pos0 * h * dv, t);
+            expandHeads(kvBProj.forward(p.kvNorm.y(), t, w), p.kPe, cache.k, pos0 * h * dqk, cache.v, pos0 * h * dv, t);
             cache.length = pos0 + t;
             o = CausalAttention.forward(p.q, cache.k, cache.v, 1, t, h, dqk, dv, pos0, scale).out();
         } else {
-            // the normalised latent and the rotated k_pe (pitfall §8.8: both, or the forms differ)
+            // the normalised latent and the rotated k_pe (both, or the forms differ: docs/mla.md#absorbed-form)
             LatentCache cache = (LatentCache) kvCache;
             System.arraycopy(p.kvNorm.y(), 0, cache.latent, pos0 * r, t * r);
             System.arraycopy(p.kPe, 0, cache.kPe, pos0 * dr, t * dr);
             cache.length = pos0 + t;
             o = absorbedAttention(p.q, cache.latent, cache.kPe, 1, t, pos0);
         }
-        return oProj.forward(o, t);
+        return oProj.forward(o, t, w);
     }
 
     /// An empty cache for this layer's form: per-head keys and values (naive, `H·(Dqk + Dv)`

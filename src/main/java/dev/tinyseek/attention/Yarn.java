@@ -3,7 +3,7 @@ package dev.tinyseek.attention;
 import dev.tinyseek.tensor.Rope;
 
 /// YaRN: how DeepSeek-V3 stretches RoPE from the 4K context it was pre-trained on to 128K
-/// (DeepSeek-V3 §4.3; `spec/deepseek-v3.md` §3.3; official `precompute_freqs_cis`).
+/// (DeepSeek-V3 §4.3; `docs/mla.md#yarn`; official `precompute_freqs_cis`).
 ///
 /// Two changes, both switched on only when the context `max_position_embeddings` exceeds
 /// `original_max_position_embeddings` (the official condition; HF turns them on whenever a yarn

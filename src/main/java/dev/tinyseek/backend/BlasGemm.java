@@ -22,8 +22,8 @@ package dev.tinyseek.backend;
 /// **Bits.** Its order of summation differs from the Java one (blocks of `k`, fused
 /// multiply-adds), so results differ in the last bits and are held to the Java backend by the
 /// float error bound in the tests. They do not depend on the thread count: the blocks, and so
-/// OpenBLAS's calls, depend on the shape only. (Blocks sized by the thread count did change the
-/// last bits, and so did OpenBLAS's own threads: measured in `BlasGemmTest`'s first version.)
+/// OpenBLAS's calls, depend on the shape only. (Blocks sized by the thread count would change the
+/// last bits, and so would OpenBLAS's own threads.)
 public final class BlasGemm implements Gemm {
 
     /// At most this many blocks per product: enough for 8 cores, few enough that OpenBLAS's

@@ -12,8 +12,7 @@ import java.util.stream.IntStream;
 /// body that computes outputs `[from, to)`; how the range is cut does not change any value.
 ///
 /// Threads: `-Dtinyseek.threads=N`, or [#setThreads(int)]; the default is every core.
-/// (DESIGN.md puts this helper in `tensor`; it lives here, one layer lower, because the Java
-/// GEMM in `backend` needs it too and `backend` may not import `tensor`.)
+/// It lives in `backend`, below `tensor`, because the Java GEMM needs it too (`docs/design.md#packages`).
 public final class Parallel {
 
     /// The body of a parallel loop: computes the outputs with indices in `[from, to)`.

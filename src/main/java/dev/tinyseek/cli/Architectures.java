@@ -3,7 +3,7 @@ package dev.tinyseek.cli;
 import dev.tinyseek.model.ModelConfig;
 
 /// The `--arch` choices of the command line, over a preset's widths:
-/// - `deepseek`: Multi-head Latent Attention and DeepSeekMoE (the preset as DESIGN.md gives it);
+/// - `deepseek`: Multi-head Latent Attention and DeepSeekMoE (the preset as `docs/model.md#presets` gives it);
 /// - `mla`: Multi-head Latent Attention with a dense MLP in every layer;
 /// - `dense`: standard multi-head attention and a dense MLP, the baseline.
 final class Architectures {

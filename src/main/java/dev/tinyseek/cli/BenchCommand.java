@@ -7,7 +7,7 @@ import dev.tinyseek.backend.Parallel;
 import dev.tinyseek.io.Json;
 import dev.tinyseek.model.ModelConfig;
 import dev.tinyseek.model.Transformer;
-import dev.tinyseek.nn.Linear;
+import dev.tinyseek.nn.DecodingWeights;
 import dev.tinyseek.nn.Param;
 import dev.tinyseek.tensor.Rng;
 
@@ -17,12 +17,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/// `tinyseek bench`: the speed figures of DESIGN.md, measured in one process so that every
+/// `tinyseek bench`: the speed figures of `docs/design.md#speed-targets`, measured in one process so that every
 /// ratio compares runs on the same machine at the same moment.
 ///
 /// - GEMM GFLOP/s of the current backend at 512³, with the naive loops as the baseline ratio;
 /// - GEMM GFLOP/s at the model's own shapes (a training step's linear layers);
-/// - training tokens/s (batch × sequence of DESIGN.md) and decoding tokens/s (batch 1, cached);
+/// - training tokens/s (batch × sequence of `docs/design.md#speed-targets`) and decoding tokens/s (batch 1, cached);
 /// - model-FLOPs utilisation: the model's FLOPs per second over the measured 512³ GEMM rate.
 final class BenchCommand implements Main.Command {
 
@@ -119,15 +119,9 @@ final class BenchCommand implements Main.Command {
         int prompt = 16, gen = Math.min(cfg.maxPositionEmbeddings(), seqLen) - prompt;
         // against the ordinary GEMM path (W as stored, dot products), interleaved: same results
         double decTps = 0, plainTps = 0;
-        try {
-            for (int round = 0; round < 3; round++) {
-                Linear.setTransposedDecoding(false);
-                plainTps = Math.max(plainTps, decodeTokensPerSecond(model, prompt, gen, seconds / 3));
-                Linear.setTransposedDecoding(true);
-                decTps = Math.max(decTps, decodeTokensPerSecond(model, prompt, gen, seconds / 3));
-            }
-        } finally {
-            Linear.setTransposedDecoding(true);
+        for (int round = 0; round < 3; round++) {
+            plainTps = Math.max(plainTps, decodeTokensPerSecond(model, prompt, gen, seconds / 3, DecodingWeights::asStored));
+            decTps = Math.max(decTps, decodeTokensPerSecond(model, prompt, gen, seconds / 3, DecodingWeights::new));
         }
         r.put("decode_tokens_per_s", round(decTps));
         r.put("decode_tokens_per_s_untransposed", round(plainTps));
@@ -308,7 +302,9 @@ final class BenchCommand implements Main.Command {
         return rate(BackendBench.trainingStep(model, batch, seqLen), batch * seqLen, seconds);
     }
 
-    static double decodeTokensPerSecond(Transformer model, int prompt, int gen, double seconds) {
+    /// Batch-1 greedy decoding, each sequence in a new state with `weights.get()`'s layouts.
+    static double decodeTokensPerSecond(Transformer model, int prompt, int gen, double seconds,
+                                        java.util.function.Supplier<DecodingWeights> weights) {
         Rng rng = new Rng(5);
         int v = model.config.vocabSize();
         int[] p = new int[prompt];
@@ -316,7 +312,7 @@ final class BenchCommand implements Main.Command {
             p[i] = rng.nextInt(v);
         }
         Runnable one = () -> {
-            Transformer.DecodeState st = model.newDecodeState(prompt + gen);
+            Transformer.DecodeState st = model.newDecodeState(prompt + gen, weights.get());
             float[] logits = model.decode(st, p);
             int last = prompt - 1;
             for (int i = 0; i < gen; i++) {

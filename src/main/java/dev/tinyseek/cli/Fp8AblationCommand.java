@@ -9,7 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/// `tinyseek fp8-ablation`: the measurements of FP8 training (issue #7), each a part that can be
+/// `tinyseek fp8-ablation`: the measurements of FP8 training (`docs/fp8.md#the-training-recipe`), each a part that can be
 /// run alone, with PNG charts in `--out`:
 ///
 /// | part | question | DeepSeek-V3 |

@@ -81,7 +81,7 @@ final class GrpoCommand implements Main.Command {
                 .option("scale", "NAME", "group", "advantage scale: group (std) | batch | none (Dr. GRPO)")
                 .option("format-weight", "X", "0.1", "--reward sum: weight of the well-formed-answer reward (accuracy counts 1)")
                 .option("reward", "NAME", "tinyzero", "sum: accuracy + format-weight x format (a right answer 1.1) | "
-                        + "tinyzero: 1 right, 0.1 well-formed but wrong, 0 otherwise (spec grpo.md §6.1)")
+                        + "tinyzero: 1 right, 0.1 well-formed but wrong, 0 otherwise (docs/grpo-r1.md#rewards)")
                 .flag("dynamic-sampling", "drop groups whose rewards are all equal, refilled from up to 3 rounds")
                 .flag("mask-truncated", "completions cut at the length limit leave the loss (DAPO's overlong filtering)")
                 .flag("shuffle-rewards", "control: permute the rewards inside each group (they carry no information)")

@@ -2,7 +2,7 @@ package dev.tinyseek.exercises;
 
 /// Exercise `mla-absorbed`: the attention of Multi-head Latent Attention in its absorbed form
 /// (`attention/MultiHeadLatentAttention.java`, `attention/LatentAttention.java`; DeepSeek-V3
-/// eq. 1-11, `spec/deepseek-v3.md` §2.2).
+/// eq. 1-11, `docs/mla.md#absorbed-form`).
 ///
 /// The naive form makes every head's key and value from the latent, `k_nope = W^UK_h c`,
 /// `v = W^UV_h c`, and attends with `q = [q_nope ; q_pe]`, `k = [k_nope ; k_pe]`. The absorbed

@@ -22,7 +22,7 @@ final class E4m3Checks {
 
     private static final String EQ = "round the exact value to the nearest E4M3FN value, ties to an even mantissa; "
             + "normal (1 + m/8)·2^(e−7), subnormal m·2^-9; overflow after rounding (|x| ≤ 464 → 448), then ±448 "
-            + "(saturating) or NaN 0x7F|sign (fp8/Fp8Format.java; spec/fp8.md §2.1-2.2)";
+            + "(saturating) or NaN 0x7F|sign (fp8/Fp8Format.java; docs/fp8.md#rounding)";
 
     static Exercise<E4m3Exercise> exercise() {
         return new Exercise<>("e4m3", "rounding a float to FP8 E4M3FN (round to nearest even, saturating or not)",

@@ -1,6 +1,6 @@
 package dev.tinyseek.exercises;
 
-/// Exercise `e4m3`: rounding a `float` to FP8 E4M3FN (`fp8/Fp8Format.java`, `spec/fp8.md` §1-2).
+/// Exercise `e4m3`: rounding a `float` to FP8 E4M3FN (`fp8/Fp8Format.java`, `docs/fp8.md#rounding`).
 ///
 /// E4M3FN is `S EEEE MMM` with bias 7: exponent field 0 holds zero and the subnormals
 /// `m·2^-9`; fields 1..15 hold `(1 + m/8)·2^(e−7)`; `S.1111.111` (0x7F, 0xFF) is NaN, so the

@@ -19,7 +19,7 @@ final class GateChecks {
 
     private static final String EQ = "s = sigmoid(logits); pick with s + bias: group score = sum of its top-2, "
             + "keep the top topk_group groups (others −∞), then top-K; weights = routed_scaling_factor · s_i / Σ_chosen s "
-            + "(no bias) (DeepSeek-V3 eq. 13-16; moe/Gate.java; spec/deepseek-v3.md §4.2)";
+            + "(no bias) (DeepSeek-V3 eq. 13-16; moe/Gate.java; docs/moe.md#the-router-step-by-step)";
 
     /// A random token: groups of 2 to 4 experts (a group of one has no "second best").
     static Token make(Cases.Gen g, double biasMean, double biasStd, boolean forceGroups) {

@@ -1,7 +1,7 @@
 package dev.tinyseek.exercises;
 
 /// Exercise `moe-gate`: DeepSeek-V3's router for one token, sigmoid scores, group-limited top-k
-/// and the selection-only bias (`moe/Gate.java`, DeepSeek-V3 eq. 13-16, `spec/deepseek-v3.md` §4.2).
+/// and the selection-only bias (`moe/Gate.java`, DeepSeek-V3 eq. 13-16, `docs/moe.md#the-router-step-by-step`).
 ///
 /// 1. scores `s_i = sigmoid(logits_i)`; selection scores `s_i + bias_i`;
 /// 2. `E` experts in `groups` equal groups; a group scores the sum of its two best selection

@@ -4,9 +4,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
-/// How `grpo-advantages` and `grpo-k3` are graded: the properties of `spec/grpo.md` §6.5
+/// How `grpo-advantages` and `grpo-k3` are graded: the properties of `docs/grpo-r1.md#tests`
 /// (groups sum to zero, invariance to `a·r + b`, equal rewards give exactly 0, group isolation;
-/// k3 ≥ 0 and 0 only when equal, its expectation is the KL, its derivative), the spec's worked
+/// k3 ≥ 0 and 0 only when equal, its expectation is the KL, its derivative), the worked
 /// values, and [GrpoReference].
 final class GrpoChecks {
 
@@ -29,9 +29,9 @@ final class GrpoChecks {
     static final double TOL = 1e-6;
 
     private static final String ADV = "A_i = (r_i − mean_g) / (std_g + 1e-4), std_g the sample std (÷ (G − 1)) of the "
-            + "group, sums in double; all-equal groups → exactly 0 (spec/grpo.md §1.3, §6.3; exercises/GrpoReference.java)";
+            + "group, sums in double; all-equal groups → exactly 0 (docs/grpo-r1.md#advantages; exercises/GrpoReference.java)";
     private static final String K3 = "k3 = x − log x − 1 with x = π_ref/π_θ = exp(logp_ref − logp); ∂k3/∂logp = 1 − x "
-            + "(DeepSeekMath eq. 4; spec/grpo.md §1.5)";
+            + "(DeepSeekMath eq. 4; docs/grpo-r1.md#the-kl-term-k3)";
 
     /// Rewards of `B` groups: the task's {0, 0.1, 1} or continuous values.
     static Groups groups(Cases.Gen g, int minG) {
@@ -46,7 +46,7 @@ final class GrpoChecks {
 
     static Exercise<AdvantageExercise> advantages() {
         return new Exercise<>("grpo-advantages", "GRPO group advantages (r − mean)/(std + ε)", AdvantageExercise.class,
-                "MyAdvantages", "exercises/GrpoReference.java (spec/grpo.md §1.3)", List.of(
+                "MyAdvantages", "exercises/GrpoReference.java (docs/grpo-r1.md#advantages)", List.of(
                 new Check<>("worked values: G = 2, rewards {0, 1} → ∓0.70700680; {0, 0.1, 1, 1} → −0.95437193, …",
                         "the std is the sample std (÷ (G − 1)): for {0, 1} it is 0.7071, not 0.5; then add ε = 1e-4 "
                                 + "to it: −0.5/(0.70711 + 0.0001) = −0.70701. " + ADV,
@@ -131,7 +131,7 @@ final class GrpoChecks {
 
     static Exercise<KlExercise> k3() {
         return new Exercise<>("grpo-k3", "the k3 KL estimator of GRPO and its derivative", KlExercise.class, "MyK3",
-                "exercises/GrpoReference.java (spec/grpo.md §1.5)", List.of(
+                "exercises/GrpoReference.java (docs/grpo-r1.md#the-kl-term-k3)", List.of(
                 new Check<>("k3 ≥ 0, and exactly 0 when logp = logp_ref",
                         "x − log x − 1 ≥ 0 for every x > 0 (log x ≤ x − 1); k1 = −log x or log x alone can be negative. " + K3,
                         s -> Cases.sweep("k3-positive", KlChecks::tokens, c -> {

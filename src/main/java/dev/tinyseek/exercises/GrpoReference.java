@@ -1,18 +1,18 @@
 package dev.tinyseek.exercises;
 
 /// The grader's reference for GRPO's group advantages and the k3 KL estimator
-/// (`spec/grpo.md` §1.3, §1.5, §6.3). It is the one place these formulas live in this package,
+/// (`docs/grpo-r1.md#advantages`, `docs/grpo-r1.md#the-kl-term-k3`). It is the one place these formulas live in this package,
 /// so that it can be replaced by the `rl` package's own once that exists.
 ///
-/// Conventions (spec §6.2-6.3, the setting its calibration used, and TRL's):
+/// Conventions (TRL's, and those of `docs/grpo-r1.md#defaults`):
 /// - advantage `A_i = (r_i − mean_g) / (std_g + ε)`, `ε = 1e-4`, with `std` the **sample**
 ///   standard deviation (divide by `G − 1`, Bessel) of the group; for `G = 2` and rewards
-///   {0, 1} that is ±0.70701 (spec §1.3);
+///   {0, 1} that is ±0.70701;
 /// - a group whose rewards are all equal gets advantages of **exactly 0**, detected by equality,
-///   not by `std == 0` (spec §5.2; this also covers a group of one);
+///   not by `std == 0` (this also covers a group of one);
 /// - sums in `double`.
 /// - `k3 = x − log x − 1` with `x = π_ref/π_θ = exp(logp_ref − logp)`, the log-ratio clamped
-///   to ±20 before `exp` (spec §6.6); `∂k3/∂logp = 1 − x` inside the clamp.
+///   to ±20 before `exp` (as verl); `∂k3/∂logp = 1 − x` inside the clamp.
 public final class GrpoReference {
 
     /// ε added to the group's standard deviation.

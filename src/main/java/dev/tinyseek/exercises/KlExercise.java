@@ -1,7 +1,7 @@
 package dev.tinyseek.exercises;
 
 /// Exercise `grpo-k3`: the k3 estimator of `KL(π_θ || π_ref)` that GRPO puts in its loss
-/// (`spec/grpo.md` §1.5, DeepSeekMath eq. 4), per token:
+/// (`docs/grpo-r1.md#the-kl-term-k3`, DeepSeekMath eq. 4), per token:
 ///
 ///     k3 = x − log x − 1,   x = π_ref / π_θ = exp(logp_ref − logp)
 ///

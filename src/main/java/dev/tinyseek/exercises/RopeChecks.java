@@ -17,7 +17,7 @@ final class RopeChecks {
 
     private static final String EQ = "pair j = (x[2j], x[2j+1]) at position p turns by p·f_j, f_j = θ^(−2j/Dr) "
             + "(j = 0: angle p): y[2j] = x[2j]·cos − x[2j+1]·sin, y[2j+1] = x[2j]·sin + x[2j+1]·cos "
-            + "(tensor/Rope.java; spec/deepseek-v3.md §3.1)";
+            + "(tensor/Rope.java; docs/mla.md#rope-interleaved-pairs)";
 
     static Rows make(Cases.Gen g) {
         int t = g.dim(1, 6), dr = 2 * g.dim(1, 8);

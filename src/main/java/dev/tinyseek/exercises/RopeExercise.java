@@ -1,7 +1,7 @@
 package dev.tinyseek.exercises;
 
 /// Exercise `rope`: rotary position embedding in DeepSeek-V3's interleaved layout
-/// (`tensor/Rope.java`, `spec/deepseek-v3.md` §3.1).
+/// (`tensor/Rope.java`, `docs/mla.md#rope-interleaved-pairs`).
 ///
 /// Row `i` of `T` rows of `Dr` dims sits at position `p = pos0 + i`. Pair `j` is
 /// `(x[2j], x[2j+1])`, rotated by the angle `p · f_j` with `f_j = θ^(−2j/Dr)`:

@@ -1,7 +1,7 @@
 package dev.tinyseek.fp8;
 
 /// How the sum of FP8 products inside one promotion interval is accumulated: the "tensor core"
-/// part of the GEMM, before the partial sum is scaled and promoted (spec/fp8.md §4.7 `TC_BLOCK`).
+/// part of the GEMM, before the partial sum is scaled and promoted (`docs/fp8.md#the-tensor-core-accumulator`).
 public enum Accumulation {
     /// The ideal tensor core: products summed in `double`, then rounded once to `float`. Products
     /// of FP8 values are exact, and for E4M3 so is the sum of up to 2^20 of them, so the partial

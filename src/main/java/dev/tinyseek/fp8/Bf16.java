@@ -4,9 +4,9 @@ package dev.tinyseek.fp8;
 /// `float`). DeepSeek-V3 keeps GEMM outputs, some optimizer moments and non-FP8 weights in it.
 ///
 /// Encoding rounds to nearest, ties to even, on the exact `float` value: `(u + 0x7FFF +
-/// ((u >>> 16) & 1)) >>> 16` (spec/fp8.md §4.7 `toBf16RNE`). Values that round past the largest
+/// ((u >>> 16) & 1)) >>> 16` (`docs/fp8.md#bf16`). Values that round past the largest
 /// bf16 become ±Inf, as in IEEE arithmetic. Convention: every NaN encodes to the canonical quiet
-/// NaN 0x7FC0 (sign dropped, like the spec's `toBf16RNE`); never a truncation.
+/// NaN 0x7FC0 (sign dropped); never a truncation.
 public final class Bf16 {
 
     private Bf16() {

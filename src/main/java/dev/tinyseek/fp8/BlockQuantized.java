@@ -3,7 +3,7 @@ package dev.tinyseek.fp8;
 /// A quantised `[rows, cols]` tensor: one FP8 code per element and one dequantisation scale per
 /// `blockRows x blockCols` block, so that `x[r, c] ≈ decode(codes[r, c]) · scales[r / blockRows, c / blockCols]`.
 ///
-/// One record covers every recipe of spec/fp8.md §4: a 1x128 activation tile (`blockRows = 1`),
+/// One record covers every recipe of `docs/fp8.md#block-scaling`: a 1x128 activation tile (`blockRows = 1`),
 /// a 128x128 weight block (DeepSeek-V3's `weight_scale_inv`, shape `[ceil(rows/128), ceil(cols/128)]`,
 /// edge blocks partial), an MX 1x32 block (scales are powers of two, see [MxScaling#scaleCodes])
 /// and a per-tensor scale (`blockRows = rows`, `blockCols = cols`, one scale).

@@ -8,17 +8,17 @@ package dev.tinyseek.fp8;
 /// `act_quant` kernel) and [#weightBlocks()] (128x128, the released checkpoints'
 /// `weight_scale_inv`). Sizes are parameters so tiny models can use smaller tiles. Edge blocks
 /// that do not fill a whole block take their amax over the real elements only, which equals the
-/// zero-padded block of the released weights (spec/deepseek-v3.md §7.1), and the padding is
+/// zero-padded block of the released weights (`docs/fp8.md#checkpoint-storage`), and the padding is
 /// never stored.
 ///
-/// Convention choices (spec/fp8.md §4.2-4.3, §3.4):
+/// Convention choices (`docs/fp8.md#block-scaling`):
 /// - `s` is an IEEE `float` division `amax / 448f`, as `act_quant`; with `ue8m0` it is then
 ///   rounded *up* to a power of two by [ScaleMath#ceilPowerOfTwo] (DeepGEMM's `ceil_to_ue8m0`);
 /// - elements are divided, `x / s`, as DeepSeek's `kernel.py`; `reciprocal = true` multiplies by
 ///   `1f / s` instead, as DeepGEMM's helpers and TransformerEngine (the two differ about once in
 ///   4 million elements, next to ties);
 /// - the element cast uses [Overflow] (default: saturating, as Triton's `act_quant` cast on sm_90).
-///   spec §2.2 advises non-saturating codecs for parity with PyTorch 2.11; here the choice never
+///   PyTorch 2.11's casts do not saturate (`docs/fp8.md#overflow-and-special-values`); here the choice never
 ///   shows: `|x/s|` is at most 448 plus two float roundings (< 464, which rounds to 448), UE8M0
 ///   scales only make it smaller, and an Inf input gives `s = Inf`, so `x/s` is NaN or ±0 in
 ///   both modes (pinned by `ScalingTest.overflowModeNeverChangesBlockScaling`).

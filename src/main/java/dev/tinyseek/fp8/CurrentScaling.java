@@ -1,14 +1,14 @@
 package dev.tinyseek.fp8;
 
 /// Per-tensor *current* scaling as TransformerEngine's `Float8CurrentScaling` recipe and its
-/// `ComputeScale` (spec/fp8.md §4.1): the scale comes from the amax of the tensor being
+/// `ComputeScale` (`docs/fp8.md#per-tensor-scaling`): the scale comes from the amax of the tensor being
 /// quantised, with TE's conventions, which differ from DeepSeek's [BlockScaling] in three ways:
 /// - the scale *multiplies*: `scale = 448 / max(amax, epsilon)` (an IEEE `float` division) and
 ///   `code = encode(x · scale)`, saturating; the dequantisation scale stored in the result is
 ///   `1f / scale` (TE's `scale_inv`). DeepSeek instead divides by `s = amax / 448`, and the two
 ///   differ in the last bit now and then;
 /// - an amax of 0 (or NaN or Inf) gives scale 1, and a scale that overflows `float` is clamped
-///   to `Float.MAX_VALUE` (spec §4.1; there is no `1e-4` floor, only `epsilon`, 0 by default);
+///   to `Float.MAX_VALUE` (there is no `1e-4` floor, only `epsilon`, 0 by default);
 /// - the power-of-two option clears the mantissa bits of the *quantisation* scale, a floor of
 ///   `448/amax`, which is a ceil of the dequantisation scale (`NVTE_FP8_CURRENT_SCALING_POWER_2_SCALES`).
 ///

@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /// Per-tensor scaling with a delayed amax history, as TransformerEngine's `DelayedScaling` recipe:
 /// the scale used for a tensor is computed from the amax values of *previous* calls, then the
-/// current amax joins the history (spec/fp8.md §4.1).
+/// current amax joins the history (`docs/fp8.md#per-tensor-scaling`).
 ///
 /// TE's conventions, kept here: the quantisation scale *multiplies* (`code = encode(x · scale)`)
 /// and its inverse is the dequantisation scale stored in the result; the new scale is
@@ -13,9 +13,9 @@ import java.util.Arrays;
 /// first call uses scale 1. Because the scale lags the data, the cast must saturate: elements
 /// are always encoded with [Overflow#SATURATE].
 ///
-/// A reduced amax of 0 *keeps the previous scale* (spec/fp8.md §4.1 is silent for delayed
+/// A reduced amax of 0 *keeps the previous scale* (TransformerEngine's docs are silent for delayed
 /// scaling; this is TransformerEngine's `delayed_scaling.cu` update kernel, which recomputes
-/// the scale only for a finite amax > 0). The "amax = 0 gives scale 1" rule of spec §4.1 belongs
+/// the scale only for a finite amax > 0). The "amax = 0 gives scale 1" rule belongs
 /// to TE's `ComputeScale` of *current* scaling, not to this recipe. So after scales 448/10 and an
 /// all-zero tensor with [Algorithm#MOST_RECENT], the scale stays 448/10; before any non-zero
 /// amax it is the initial 1.
@@ -112,7 +112,7 @@ public final class DelayedScaling {
 
     private float computeScale(float amax) {
         if (amax == 0f) {
-            return scale; // TE: no finite positive amax, keep the previous scale (spec §4.1)
+            return scale; // TE: no finite positive amax, keep the previous scale
         }
         float s = Math.scalb(format.maxValue() / amax, -margin);
         return Float.isInfinite(s) ? Float.MAX_VALUE : s;

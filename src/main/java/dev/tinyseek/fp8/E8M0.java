@@ -4,16 +4,16 @@ package dev.tinyseek.fp8;
 /// the OCP MX spec (v1.0 §5.4.1) and of DeepGEMM's SM100 kernels.
 ///
 /// Code `c` means `2^(c-127)` for `c` in 0..254 (0x00 = 2^-127, 0x7F = 1, 0xFE = 2^127) and 0xFF
-/// is NaN; there is no zero, no sign and no Inf (spec/fp8.md §1.1). Every value is exact in
+/// is NaN; there is no zero, no sign and no Inf (`docs/fp8.md#the-formats`). Every value is exact in
 /// `float` (2^-127 is the float subnormal 0x00400000).
 ///
 /// Two ways in, on purpose different:
 /// - [#ofPowerOfTwo]: exact, for scales that are already powers of two ([ScaleMath#ceilPowerOfTwo],
 ///   [MxScaling]). This is how DeepSeek / DeepGEMM scales are stored.
-/// - [#encode]: the *cast* of ml_dtypes / PyTorch `float8_e8m0fnu` (spec §2.5): round to the
+/// - [#encode]: the *cast* of ml_dtypes / PyTorch `float8_e8m0fnu` (`docs/fp8.md#e8m0-scales`): round to the
 ///   nearest power of two in the linear domain (a significand ≥ 1.5 goes up, 1.5 itself goes up).
 ///   It is not "round the scale up"; using it for scales is the bug of `pytorch#175409`.
-/// - [#encodePyTorch]: PyTorch's own cast, whose special cases differ from ml_dtypes' (spec §2.5
+/// - [#encodePyTorch]: PyTorch's own cast, whose special cases differ from ml_dtypes' (`docs/fp8.md#e8m0-scales`
 ///   table, PyTorch column): the sign is ignored, zero gives 0x00, overflow gives 0xFF.
 public final class E8M0 {
 
@@ -49,7 +49,7 @@ public final class E8M0 {
         return bits >>> 23;
     }
 
-    /// PyTorch's `x.to(torch.float8_e8m0fnu)` (spec §2.5, PyTorch column): the sign bit is
+    /// PyTorch's `x.to(torch.float8_e8m0fnu)` (`docs/fp8.md#e8m0-scales`): the sign bit is
     /// ignored; a float exponent field of 255 (NaN, ±Inf) gives 0xFF; otherwise the code is the
     /// float's exponent field, plus one when the mantissa bit below the leading one is set and
     /// either any lower bit is set or the float is normal (round to nearest, ties to even, with
@@ -66,7 +66,7 @@ public final class E8M0 {
         return field + (guard && (lower || field > 0) ? 1 : 0);
     }
 
-    /// The ml_dtypes-style cast of spec §2.5: NaN and ±Inf give 0xFF; positive values round to the
+    /// The ml_dtypes-style cast (`docs/fp8.md#e8m0-scales`): NaN and ±Inf give 0xFF; positive values round to the
     /// nearest power of two (significand ≥ 1.5 rounds up); what rounds above 2^127 gives 0xFF
     /// ([Overflow#NON_SATURATE]) or 0xFE ([Overflow#SATURATE]); zero and negative values give 0xFF
     /// (non-saturating, ml_dtypes) or 0x00 (saturating). Positive values below 2^-127 give 0x00

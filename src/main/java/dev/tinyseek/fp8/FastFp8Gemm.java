@@ -7,7 +7,7 @@ import java.util.stream.IntStream;
 /// `new Fp8Gemm(Accumulation.FP32_SEQUENTIAL, nc, ScaleOrder.SCALES_FIRST, …)`, to the bit, at
 /// close to the speed of the plain fp32 Java GEMM.
 ///
-/// What it computes (DeepSeek-V3 §3.3.2, spec/fp8.md §4.5): for `A [M, K]` and `B [N, K]`,
+/// What it computes (DeepSeek-V3 §3.3.2, `docs/fp8.md#the-fp8-gemm`): for `A [M, K]` and `B [N, K]`,
 ///
 /// `C[m, n] = Σ_chunks fma(s_a(m, chunk) · s_b(n, chunk), P(m, n, chunk), ·)`,
 /// `P = Σ_{k in chunk} q_a[m, k] · q_b[n, k]` summed in `float` in `k` order.

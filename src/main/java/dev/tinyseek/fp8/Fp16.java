@@ -4,7 +4,7 @@ package dev.tinyseek.fp8;
 ///
 /// A thin, documented wrapper over the JDK's own [Float#floatToFloat16] (round to nearest even,
 /// overflow to ±Inf, NaN kept as NaN) and [Float#float16ToFloat]. E5M2 is exactly the top byte
-/// of an FP16 (spec/fp8.md §1.2), which the tests use as a cross-check.
+/// of an FP16 (`docs/fp8.md#decoding-a-code`), which the tests use as a cross-check.
 public final class Fp16 {
 
     private Fp16() {

@@ -3,7 +3,7 @@ package dev.tinyseek.fp8;
 /// An 8-bit floating-point format `S E..E M..M`, described by its exponent bits, mantissa bits,
 /// bias and where it keeps NaN and Inf; one generic encoder and decoder serve all four formats.
 ///
-/// Implements spec/fp8.md §1 (bit layouts) and §2.1-2.3 (conversion from `float32`):
+/// Implements `docs/fp8.md#the-formats` (bit layouts) and `docs/fp8.md#rounding` (conversion from `float32`):
 ///
 /// | format | bias | Inf | NaN codes | zero | max finite (code) |
 /// |---|---|---|---|---|---|
@@ -18,9 +18,9 @@ package dev.tinyseek.fp8;
 ///
 /// Encoding ([#encode]) rounds the *exact* `float` value to the nearest code, ties to the code
 /// with an even mantissa (RNE), exactly as ml_dtypes, PyTorch's c10 casts and CUDA's
-/// `__nv_cvt_float_to_fp8` do for finite inputs. Convention choices, all from spec/fp8.md:
+/// `__nv_cvt_float_to_fp8` do for finite inputs. Convention choices (`docs/fp8.md#overflow-and-special-values`):
 /// - ±Inf inputs: the OCP formats follow [Overflow] (saturating: ±max, OCP §5.2.1); the FNUZ
-///   formats give their NaN 0x80 under [Overflow#SATURATE] too (spec §6 pitfall 10), ±max only
+///   formats give their NaN 0x80 under [Overflow#SATURATE] too (`docs/fp8.md#pitfalls`), ±max only
 ///   under [Overflow#SATURATE_ALL];
 /// - overflow happens only after rounding (E4M3FN: 464 → 448, nextup(464) overflows;
 ///   E5M2: 61440 overflows because the tie goes to the "even" virtual 65536); what an overflow
@@ -32,7 +32,7 @@ package dev.tinyseek.fp8;
 ///   the sign in the same way.
 ///
 /// Left out: stochastic rounding, and conversion from `double` (round to `float` first, on
-/// purpose; spec §2.4).
+/// purpose; `docs/fp8.md#quantise-from-float-only`).
 public enum Fp8Format {
     /// OCP E4M3: 4 exponent bits, 3 mantissa bits, no Inf, NaN only at `S.1111.111`.
     E4M3FN(4, 3, 7, false, false),
@@ -132,7 +132,7 @@ public enum Fp8Format {
             return nanCode(sign != 0);
         }
         if (a == 0x7F800000) {
-            // FNUZ: ±Inf is NaN unless SATURATE_ALL (spec §6 pitfall 10); OCP formats: per overflow
+            // FNUZ: ±Inf is NaN unless SATURATE_ALL (docs/fp8.md#pitfalls); OCP formats: per overflow
             return fnuz && overflow != Overflow.SATURATE_ALL ? nanCode(false) : overflowCode(sign, overflow);
         }
         // 2. value = sig · 2^(exp - 23), with sig the 24-bit significand
@@ -185,7 +185,7 @@ public enum Fp8Format {
         return nanCode(sign != 0);
     }
 
-    /// Decodes by the formula of spec §1.2 (used once, to fill the table).
+    /// Decodes by the formula of `docs/fp8.md#decoding-a-code` (used once, to fill the table).
     private float decodeSlow(int code) {
         boolean negative = (code & 0x80) != 0;
         int e = (code >>> mantissaBits) & ((1 << exponentBits) - 1);

@@ -9,7 +9,7 @@ import java.util.stream.IntStream;
 /// `C[m, n] = Σ_chunks  s_a(m, chunk) · s_b(n, chunk) · P(m, n, chunk)`,
 /// `P = Σ_{k in chunk} q_a[m, k] · q_b[n, k]`
 ///
-/// where the chunks are the promotion intervals of `N_C` elements along K (spec/fp8.md §4.5-4.7):
+/// where the chunks are the promotion intervals of `N_C` elements along K (`docs/fp8.md#the-fp8-gemm`):
 /// 1. inside a chunk the FP8 products are summed by the "tensor core", modelled by [Accumulation];
 /// 2. at the end of each chunk the partial sum `P` is promoted: scaled by the two dequantisation
 ///    scales and added to an fp32 accumulator on the "CUDA cores", in the [ScaleOrder] chosen;

@@ -1,10 +1,10 @@
 package dev.tinyseek.fp8;
 
 /// Microscaling (OCP MX v1.0): blocks of 32 consecutive elements along a row share one E8M0
-/// scale `X = 2^k`, and each element is stored as an FP8 code `P` with `x ≈ X · P` (spec/fp8.md §4.4).
+/// scale `X = 2^k`, and each element is stored as an FP8 code `P` with `x ≈ X · P` (`docs/fp8.md#mx-scaling`).
 ///
-/// Two rules choose `k` from the block's absolute maximum `amax` (spec §4.3-4.4):
-/// - [Rule#OCP_FLOOR], the spec's own algorithm (§6.3, as the `microxcaling` emulator and
+/// Two rules choose `k` from the block's absolute maximum `amax` (`docs/fp8.md#mx-scaling`):
+/// - [Rule#OCP_FLOOR], the MX spec's own algorithm (its §6.3, as the `microxcaling` emulator and
 ///   torchao's FLOOR mode): `k = floor(log2 amax) − emax_elem`, with `emax_elem` the exponent of
 ///   the element format's largest value (8 for E4M3FN, 15 for E5M2). Because of the floor,
 ///   `|x|/X` can reach just under `2^(emax_elem+1)` (512 for E4M3) and the largest elements of a

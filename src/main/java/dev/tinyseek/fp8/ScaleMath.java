@@ -1,7 +1,7 @@
 package dev.tinyseek.fp8;
 
 /// The two small computations every scaling recipe shares: the absolute maximum of a block
-/// ("amax"), and rounding a scale up to a power of two ("UE8M0" scales, spec/fp8.md §4.3).
+/// ("amax"), and rounding a scale up to a power of two ("UE8M0" scales, `docs/fp8.md#power-of-two-scales`).
 public final class ScaleMath {
 
     private ScaleMath() {

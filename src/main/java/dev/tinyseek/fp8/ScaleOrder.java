@@ -1,9 +1,9 @@
 package dev.tinyseek.fp8;
 
 /// The order in which a promoted partial sum `p` is multiplied by the two scales and added to the
-/// fp32 accumulator (spec/fp8.md §4.5, §4.7, pitfall 12). The orders differ by an fp32 ulp now and then.
+/// fp32 accumulator (`docs/fp8.md#the-fp8-gemm`). The orders differ by an fp32 ulp now and then.
 ///
-/// spec §4.7 writes the Triton demo's order as `(part*sa)*sb + acc` and §4.5 adds that Triton
+/// The Triton demo's order is `(part*sa)*sb + acc`, and Triton
 /// may fuse the final multiply and add (`enable_fp_fusion`, on by default); both readings are
 /// offered: [#PARTIAL_FIRST] (fused) and [#PARTIAL_FIRST_UNFUSED] (three roundings, the
 /// pseudocode taken literally).
@@ -15,7 +15,7 @@ public enum ScaleOrder {
     /// floating-point fusion of the final multiply and add as `acc = fma(p·s_a, s_b, acc)`
     /// [our assumption; not checked on hardware].
     PARTIAL_FIRST,
-    /// The Triton demo's order with no fusion, spec §4.7's `(part*sa)*sb + acc` literally:
+    /// The Triton demo's order with no fusion, `(part*sa)*sb + acc` literally:
     /// `acc = acc + (p·s_a)·s_b`, every operation rounded to fp32.
     PARTIAL_FIRST_UNFUSED
 }

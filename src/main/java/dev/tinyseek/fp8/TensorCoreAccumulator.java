@@ -1,7 +1,7 @@
 package dev.tinyseek.fp8;
 
 /// A bit-level model of Hopper's FP8 tensor-core accumulation, after the MMA-Sim model of
-/// `wgmma` (Xie et al., arXiv 2511.10909), exactly as the algorithm of spec/fp8.md §4.8.
+/// `wgmma` (Xie et al., arXiv 2511.10909), exactly as its published algorithm (`docs/fp8.md#the-tensor-core-accumulator`).
 ///
 /// One `wgmma` k=32 step computes `fusedDotAdd(a[0..31], b[0..31], c)`:
 /// 1. the 33 terms are the 32 exact products and the incoming accumulator `c`. A product's
@@ -16,7 +16,7 @@ package dev.tinyseek.fp8;
 ///
 /// Any NaN or Inf among the inputs gives the plain IEEE result in `double`, cast to `float`.
 /// DeepSeek-V3 promotes to fp32 every 128 elements (4 steps); [Fp8Gemm] does that with
-/// [#block]. Not checked against a real H200 here (spec §7 lists it as an open item).
+/// [#block]. Not checked against a real H200 here (`docs/fp8.md#what-is-simplified`).
 ///
 /// Implementation: products of FP8 values and `c · 2^(13−emax)` are exact in `double`, and
 /// `(long)` truncates toward zero, so step 3 is one multiply and one cast per term.

@@ -1,5 +1,5 @@
 /// FP8 numerics, simulated to the bit on a CPU: the number formats, the scaling recipes and a
-/// simulated FP8 GEMM with DeepSeek-V3's accumulation (`spec/fp8.md`, DeepSeek-V3 §3.3).
+/// simulated FP8 GEMM with DeepSeek-V3's accumulation (`docs/fp8.md`, DeepSeek-V3 §3.3).
 ///
 /// - Codecs: [Fp8Format] (E4M3FN, E5M2, E4M3FNUZ, E5M2FNUZ) with an explicit [Overflow] mode,
 ///   [E8M0] (MX / "UE8M0" scales), [Bf16] and [Fp16].
@@ -12,7 +12,7 @@
 ///   interval N_C and a [ScaleOrder].
 ///
 /// Conventions, for every class here: encoders take `float` only (quantising a `double` would
-/// round twice, spec §2.4); NaN codes are canonicalised on encode (0x7F|sign for the OCP
+/// round twice, `docs/fp8.md#quantise-from-float-only`); NaN codes are canonicalised on encode (0x7F|sign for the OCP
 /// formats, 0x80 for FNUZ); scales are *dequantisation* scales (`x ≈ code · scale`, as
 /// DeepSeek's `weight_scale_inv` and `torch._scaled_mm`). This package imports nothing else
 /// from the project.

@@ -2,6 +2,7 @@ package dev.tinyseek.model;
 
 import dev.tinyseek.attention.Attention;
 import dev.tinyseek.attention.KvCache;
+import dev.tinyseek.nn.DecodingWeights;
 import dev.tinyseek.nn.FeedForward;
 import dev.tinyseek.nn.Linear;
 import dev.tinyseek.nn.Param;
@@ -10,7 +11,7 @@ import dev.tinyseek.nn.RmsNormLayer;
 import java.util.ArrayList;
 import java.util.List;
 
-/// One pre-norm decoder block (DeepSeek-V3 `Block`; spec §6.1):
+/// One pre-norm decoder block (DeepSeek-V3 `Block`; `docs/model.md#the-block`):
 ///
 ///     h   = x + Attention(RMSNorm_attn(x))
 ///     out = h + FFN(RMSNorm_ffn(h))
@@ -64,12 +65,13 @@ public final class Block {
     }
 
     /// Decoding: `T` new tokens of one sequence, using and extending `cache`, with `att` (this
-    /// block's attention, possibly in another form over the same weights, e.g. absorbed MLA).
-    public float[] decode(float[] x, int t, Attention att, KvCache cache) {
+    /// block's attention, possibly in another form over the same weights, e.g. absorbed MLA) and
+    /// the decoding state's weight layouts `w`.
+    public float[] decode(float[] x, int t, Attention att, KvCache cache, DecodingWeights w) {
         float[] n1 = inputNorm.forward(x, t).y();
-        float[] h = add(x, att.decode(n1, t, cache));
+        float[] h = add(x, att.decode(n1, t, cache, w));
         float[] n2 = postAttentionNorm.forward(h, t).y();
-        return add(h, ffn.forward(n2, 1, t).y());
+        return add(h, ffn.decode(n2, t, w));
     }
 
     /// The attention projections and the feed-forward linears (not the MoE router).

@@ -74,7 +74,6 @@ public final class Checkpoint {
                 }
                 float[] data = f.readWeight(p.name);
                 System.arraycopy(data, 0, p.data, 0, p.data.length);
-                p.changed();
                 unexpected.remove(p.name + "_scale_inv");
             }
             // Multi-Token Prediction modules are stored as layers num_hidden_layers, num_hidden_layers + 1, ...

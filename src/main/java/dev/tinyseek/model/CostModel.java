@@ -22,7 +22,7 @@ import java.util.Map;
 /// table one row (`C` numbers), since a lookup reads nothing else. [#activatedParametersWholeEmbedding()]
 /// counts the whole table instead, as [Transformer#activatedParameterCount()] does. For
 /// DeepSeek-V3 these give 36.63B and 37.55B; the report's abstract says 37B, README_WEIGHTS
-/// 36.7B (spec §0, §9: the conventions are not published).
+/// 36.7B (the conventions are not published; `docs/model.md#parameter-counts`).
 ///
 /// **FLOPs per token** (conventions, applied everywhere):
 /// - matmuls: 2 FLOPs per activated matmul weight (a multiply and an add): every projection,

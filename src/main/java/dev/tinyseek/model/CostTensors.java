@@ -9,7 +9,7 @@ import java.util.List;
 /// shape, how many there are, how many numbers a token reads, and how the released checkpoint
 /// stores it. [CostModel] derives parameter counts, matmul FLOPs and weight bytes from this list.
 ///
-/// Shapes are `[out, in]` with the HF names of spec §6.2 (a vector has `in = 1`):
+/// Shapes are `[out, in]` with the HF names of `docs/model.md#parameter-names` (a vector has `in = 1`):
 ///
 /// | part | tensors (one layer) |
 /// |---|---|
@@ -22,13 +22,13 @@ import java.util.List;
 /// | router | `gate.weight [E, C]`; the buffer `e_score_correction_bias [E]` (sigmoid/noaux_tc routing only) |
 /// | norms | `input_layernorm`, `post_attention_layernorm [C]` per layer, `model.norm [C]` |
 /// | output head | `lm_head [V, C]` (untied) |
-/// | MTP module k | `enorm`, `hnorm [C]`, `eh_proj [C, 2C]`, one block (attention + the FFN of a layer ≥ `first_k_dense_replace`), `shared_head.norm [C]`; the embedding and `shared_head.head` are the main model's (spec §5.4) |
+/// | MTP module k | `enorm`, `hnorm [C]`, `eh_proj [C, 2C]`, one block (attention + the FFN of a layer ≥ `first_k_dense_replace`), `shared_head.norm [C]`; the embedding and `shared_head.head` are the main model's (`docs/mtp.md#shapes`) |
 ///
 /// The latent norms `q_a_layernorm` and `kv_a_layernorm` are counted with attention (they sit
 /// inside it), not with "norms". The router bias is a buffer: stored, never trained, and not a
 /// parameter ([Transformer#parameterCount()] leaves it out too).
 ///
-/// Storage (spec §6.2, §7.1): every attention, MLP and expert projection is FP8 E4M3 with one
+/// Storage (`docs/fp8.md#checkpoint-storage`): every attention, MLP and expert projection is FP8 E4M3 with one
 /// fp32 scale per 128×128 block; the embedding, output head, router weight, norms and `eh_proj`
 /// stay BF16; the router bias is fp32.
 public final class CostTensors {
@@ -53,11 +53,11 @@ public final class CostTensors {
 
     /// How the released checkpoint stores a tensor.
     public enum Storage {
-        /// 1 byte a weight, plus one fp32 scale per 128×128 block (spec §7.1)
+        /// 1 byte a weight, plus one fp32 scale per 128×128 block (docs/fp8.md#checkpoint-storage)
         FP8_BLOCKS,
         /// 2 bytes a number in the FP8 checkpoint (embedding, head, router weight, norms, eh_proj)
         BF16,
-        /// 4 bytes in every form (the router bias, kept in fp32 so that γ = 0.001 steps register; spec §4.3)
+        /// 4 bytes in every form (the router bias, kept in fp32 so that γ = 0.001 steps register; docs/moe.md#auxiliary-loss-free-balancing)
         FP32
     }
 

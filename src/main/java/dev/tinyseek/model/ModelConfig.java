@@ -8,7 +8,7 @@ import dev.tinyseek.tensor.Rope;
 /// `attention_type` (`mla` for DeepSeek's latent attention, `mha` for the standard baseline)
 /// and `ffn_type` (`moe`, or `dense` for a dense MLP in every layer).
 ///
-/// Two presets ship (DESIGN.md): [#tiny()] for tests and the classroom, [#small()] for
+/// Two presets ship (`docs/model.md#presets`): [#tiny()] for tests and the classroom, [#small()] for
 /// benchmarks; [#dense()] turns either into the dense baseline of the same widths.
 public record ModelConfig(
         int vocabSize,             // vocab_size: V
@@ -108,7 +108,7 @@ public record ModelConfig(
         }
     }
 
-    /// The `tiny` preset of DESIGN.md (DeepSeek-V3 shape): width 64, 2 layers (1 dense), 4 heads,
+    /// The `tiny` preset (`docs/model.md#presets`; DeepSeek-V3 shape): width 64, 2 layers (1 dense), 4 heads,
     /// q rank 32, kv rank 16, head dims 16/8/16, dense inner 128, 8 routed experts of inner 32,
     /// 1 shared, top-2 of 2 groups keeping 1, sigmoid, routed scale 2.5, vocabulary 256.
     public static ModelConfig tiny() {
@@ -118,7 +118,7 @@ public record ModelConfig(
                 0, 0.02, "mla", "moe", null);
     }
 
-    /// The `small` benchmark preset of DESIGN.md (DeepSeek-V3 shape): width 256, 4 layers
+    /// The `small` benchmark preset (`docs/model.md#presets`; DeepSeek-V3 shape): width 256, 4 layers
     /// (1 dense), 8 heads, q rank 128, kv rank 128, head dims 32/16/32, dense inner 768, 16 routed
     /// experts of inner 128, 1 shared, top-2 of 4 groups keeping 2, vocabulary 512, context 256.
     public static ModelConfig small() {
@@ -128,7 +128,7 @@ public record ModelConfig(
                 0, 0.02, "mla", "moe", null);
     }
 
-    /// DeepSeek-V3's published shape (the hub `config.json` of the 671B model; spec §1): for
+    /// DeepSeek-V3's published shape (the hub `config.json` of the 671B model; `docs/model.md#configuration`): for
     /// computing its cost and memory, not for building (671 billion parameters do not fit in a
     /// Java array).
     public static ModelConfig deepseekV3() {
@@ -166,7 +166,7 @@ public record ModelConfig(
         return qkNopeHeadDim + qkRopeHeadDim;
     }
 
-    /// The softmax scale `Dqk^-0.5`, times YaRN's `mscale²` when YaRN is active (spec §2.2 item 6).
+    /// The softmax scale `Dqk^-0.5`, times YaRN's `mscale²` when YaRN is active (`docs/mla.md#yarn`).
     public float softmaxScale() {
         return ropeScaling == null ? (float) (1.0 / Math.sqrt(qkHeadDim()))
                 : (float) ropeScaling.softmaxScale(qkHeadDim(), maxPositionEmbeddings);

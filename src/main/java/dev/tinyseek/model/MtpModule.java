@@ -1,5 +1,6 @@
 package dev.tinyseek.model;
 
+import dev.tinyseek.nn.DecodingWeights;
 import dev.tinyseek.nn.EmbeddingLayer;
 import dev.tinyseek.nn.Linear;
 import dev.tinyseek.nn.Param;
@@ -111,7 +112,8 @@ public final class MtpModule {
     /// `[T, C]` (what depth `k + 1` reads).
     Transformer.Decoded decode(float[] hPrev, // [T, C]
                                int[] aheadTokens, int t, EmbeddingLayer embed, Linear lmHead,
-                               dev.tinyseek.attention.Attention att, dev.tinyseek.attention.KvCache cache, boolean lastOnly) {
+                               dev.tinyseek.attention.Attention att, dev.tinyseek.attention.KvCache cache, DecodingWeights w,
+                               boolean lastOnly) {
         float[] e = enorm.forward(embed.forward(aheadTokens, t), t).y();
         float[] h = hnorm.forward(hPrev, t).y();
         float[] cat = new float[t * 2 * c]; // [T, 2C]: [enorm(Emb) ; hnorm(h)]
@@ -119,10 +121,10 @@ public final class MtpModule {
             System.arraycopy(e, i * c, cat, i * 2 * c, c);
             System.arraycopy(h, i * c, cat, i * 2 * c + c, c);
         }
-        float[] out = block.decode(ehProj.forward(cat, t), t, att, cache); // [T, C]
+        float[] out = block.decode(ehProj.forward(cat, t, w), t, att, cache, w); // [T, C]
         float[] rows = lastOnly ? java.util.Arrays.copyOfRange(out, (t - 1) * c, t * c) : out;
         int r = lastOnly ? 1 : t;
-        return new Transformer.Decoded(lmHead.forward(sharedHeadNorm.forward(rows, r).y(), r), out);
+        return new Transformer.Decoded(lmHead.forward(sharedHeadNorm.forward(rows, r).y(), r, w), out);
     }
 
     /// `eh_proj` and the block's linears; the shared head belongs to the main model.

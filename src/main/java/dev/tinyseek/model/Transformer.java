@@ -5,6 +5,7 @@ import dev.tinyseek.attention.KvCache;
 import dev.tinyseek.attention.MultiHeadAttention;
 import dev.tinyseek.attention.MultiHeadLatentAttention;
 import dev.tinyseek.moe.MoeLayer;
+import dev.tinyseek.nn.DecodingWeights;
 import dev.tinyseek.nn.EmbeddingLayer;
 import dev.tinyseek.nn.FeedForward;
 import dev.tinyseek.nn.Fp8Recipe;
@@ -22,7 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/// A decoder-only language model (DeepSeek-V3 `Transformer`; spec §6.1):
+/// A decoder-only language model (DeepSeek-V3 `Transformer`; `docs/model.md#the-block`):
 ///
 ///     x      = Embedding(tokens)                       model.embed_tokens
 ///     x      = Block_i(x)  for i = 0 .. L-1            model.layers.i.*
@@ -330,14 +331,18 @@ public final class Transformer {
         return java.util.Arrays.copyOf(out, n);
     }
 
-    /// The state of decoding one sequence: a cache per layer.
+    /// The state of decoding one sequence: a cache per layer, and the weights in the layout that
+    /// decoding reads ([DecodingWeights], made from the weights as they are while it decodes).
+    /// After changing weights, decode with a new state.
     public final class DecodeState {
+        final DecodingWeights weights;
         final List<Attention> attention = new ArrayList<>(); // per layer, in the decoding form
         final List<KvCache> caches = new ArrayList<>();
         final List<Attention> mtpAttention = new ArrayList<>(); // per MTP module
         final List<KvCache> mtpCaches = new ArrayList<>();
 
-        DecodeState(int maxTokens) {
+        DecodeState(int maxTokens, DecodingWeights weights) {
+            this.weights = weights;
             for (Block blk : layers) {
                 Attention a = decodingForm(blk.attention);
                 attention.add(a);
@@ -389,11 +394,21 @@ public final class Transformer {
 
     /// An empty decoding state for at most `maxTokens` tokens (at most `max_position_embeddings`).
     public DecodeState newDecodeState(int maxTokens) {
+        return newDecodeState(maxTokens, new DecodingWeights());
+    }
+
+    /// [#newDecodeState(int)] with the given weight layouts: [DecodingWeights#asStored()] reads
+    /// every weight as stored (the control); states decoding while the weights stay unchanged may
+    /// share one [DecodingWeights].
+    public DecodeState newDecodeState(int maxTokens, DecodingWeights weights) {
+        if (weights == null) {
+            throw new IllegalArgumentException("decode: weights must be new DecodingWeights() or DecodingWeights.asStored(), not null");
+        }
         if (maxTokens <= 0 || maxTokens > config.maxPositionEmbeddings()) {
             throw new IllegalArgumentException("decode: maxTokens = " + maxTokens + " must be in [1, max_position_embeddings = "
                     + config.maxPositionEmbeddings() + "]");
         }
-        return new DecodeState(maxTokens);
+        return new DecodeState(maxTokens, weights);
     }
 
     /// Feeds `tokens` (one or more) into the state and returns their logits `[T, V]`.
@@ -412,16 +427,16 @@ public final class Transformer {
         if (t == 0) {
             throw new IllegalArgumentException("decode: no tokens given");
         }
-        return Linear.decoding(() -> decodeLayers(state, tokens, t));
+        return decodeLayers(state, tokens, t);
     }
 
     private Decoded decodeLayers(DecodeState state, int[] tokens, int t) {
         float[] x = embed.forward(tokens, t);
         for (int i = 0; i < layers.size(); i++) {
-            x = layers.get(i).decode(x, t, state.attention.get(i), state.caches.get(i));
+            x = layers.get(i).decode(x, t, state.attention.get(i), state.caches.get(i), state.weights);
         }
         float[] h = norm.forward(x, t).y();
-        return new Decoded(lmHead.forward(h, t), h);
+        return new Decoded(lmHead.forward(h, t, state.weights), h);
     }
 
     /// MTP depth 1 with its cache: for each of `T` positions, the main model's hidden state there
@@ -456,8 +471,8 @@ public final class Transformer {
             throw new IllegalArgumentException("decodeMtp: " + t + " tokens need hidden [" + t + ", " + config.hiddenSize()
                     + "], got " + hidden.length + " numbers");
         }
-        return Linear.decoding(() -> mtp.get(k - 1).decode(hidden, aheadTokens, t, embed, lmHead,
-                state.mtpAttention.get(k - 1), state.mtpCaches.get(k - 1), lastOnly));
+        return mtp.get(k - 1).decode(hidden, aheadTokens, t, embed, lmHead,
+                state.mtpAttention.get(k - 1), state.mtpCaches.get(k - 1), state.weights, lastOnly);
     }
 
     private int checkDepth(int k) {

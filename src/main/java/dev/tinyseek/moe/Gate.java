@@ -6,7 +6,7 @@ import dev.tinyseek.tensor.Rng;
 
 import java.util.Arrays;
 
-/// The DeepSeekMoE router (DeepSeek-V3 eq. 13-16; official `Gate.forward`, spec §4.2): which
+/// The DeepSeekMoE router (DeepSeek-V3 eq. 13-16; official `Gate.forward`, `docs/moe.md#the-router-step-by-step`): which
 /// `K` of the `E` routed experts each token goes to, and with what weight.
 ///
 /// For each token `u`:

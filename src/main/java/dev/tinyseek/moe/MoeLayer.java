@@ -1,6 +1,7 @@
 package dev.tinyseek.moe;
 
 import dev.tinyseek.backend.Parallel;
+import dev.tinyseek.nn.DecodingWeights;
 import dev.tinyseek.nn.FeedForward;
 import dev.tinyseek.nn.Linear;
 import dev.tinyseek.nn.Param;
@@ -88,6 +89,15 @@ public final class MoeLayer implements FeedForward {
 
     @Override
     public Saved forward(float[] x, int b, int t) {
+        return forward(x, b, t, DecodingWeights.asStored());
+    }
+
+    @Override
+    public float[] decode(float[] x, int t, DecodingWeights w) {
+        return forward(x, 1, t, w).y();
+    }
+
+    private Saved forward(float[] x, int b, int t, DecodingWeights w) {
         int n = b * t, k = gate.topK, e = gate.experts;
         // 1. route
         Gate.Routing r = gate.route(x, n);
@@ -114,12 +124,12 @@ public final class MoeLayer implements FeedForward {
         Parallel.forRange(e, Parallel.grainFor(3L * n * k / e * dim * experts.get(0).hidden), (from, to) -> {
             for (int ex = from; ex < to; ex++) {
                 if (loads[ex] > 0) {
-                    saved[ex] = experts.get(ex).forward(gather(x, rows[ex]), loads[ex]);
+                    saved[ex] = experts.get(ex).forward(gather(x, rows[ex]), loads[ex], w);
                 }
             }
         });
         // 4. combine: y = shared(x) + Σ_j g_j · expert_j(x), each token's slots in order
-        FeedForward.Saved sh = shared == null ? null : shared.forward(x, n);
+        FeedForward.Saved sh = shared == null ? null : shared.forward(x, n, w);
         float[] y = sh == null ? new float[n * dim] : sh.y().clone();
         int[] at = new int[n * k]; // per (token, slot): the row of its expert's output
         for (int ex = 0; ex < e; ex++) {

@@ -22,6 +22,11 @@ public interface FeedForward {
         return forward(x, b * t);
     }
 
+    /// Decoding: the same function of `T` new tokens of one sequence, with the products reading
+    /// their weights through the decoding state's `w`.
+    float[] decode(float[] x, // [T, C]
+                   int t, DecodingWeights w);
+
     /// Returns `dx` `[N, C]` and accumulates the parameters' gradients.
     float[] backward(Saved saved, float[] dy);
 

@@ -10,7 +10,7 @@ import dev.tinyseek.fp8.Fp8Values;
 import dev.tinyseek.fp8.ScaleOrder;
 
 /// The three GEMMs of a linear layer `y = x Wᵀ` in simulated FP8, as DeepSeek-V3 trains
-/// (§3.3.1-3.3.2, Figure 6 and 7; spec/deepseek-v3.md §7.3). The table of operands and tiles is
+/// (§3.3.1-3.3.2, Figure 6 and 7; `docs/fp8.md#the-training-recipe`). The table of operands and tiles is
 /// in [Fp8Recipe].
 ///
 /// Each GEMM: 1. quantise both operands (E4M3, scales from each tile's own amax, computed now,

@@ -4,7 +4,7 @@ import dev.tinyseek.fp8.Accumulation;
 import dev.tinyseek.fp8.BlockScaling;
 
 /// How a [Linear] layer in [Precision#FP8] quantises its GEMM operands (DeepSeek-V3 §3.3.2 and
-/// App. B.2; spec/deepseek-v3.md §7.3). With tile size `T`:
+/// App. B.2; `docs/fp8.md#the-training-recipe`). With tile size `T`:
 ///
 /// | GEMM | product | first operand | second operand | K |
 /// |---|---|---|---|---|

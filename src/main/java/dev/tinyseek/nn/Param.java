@@ -14,9 +14,6 @@ public final class Param {
     public final float[] grad;  // [prod(shape)]
     /// Whether the optimizer updates it and weight decay applies (norm gains are not decayed).
     public final boolean decay;
-    /// Counts the writes to `data` announced by [#changed()]: a copy kept in another layout
-    /// (a [Linear]'s transposed weight for decoding) is rebuilt when this moves.
-    private volatile int version;
 
     public Param(String name, boolean decay, int... shape) {
         this.name = name;
@@ -39,19 +36,6 @@ public final class Param {
 
     public int size() {
         return data.length;
-    }
-
-    /// Says that `data` was written. Everything in tinyseek that writes weights calls it (the
-    /// optimizer, checkpoint loading, copies); code that writes `data` by hand must call it too
-    /// before the model decodes again, or decoding may keep using a stale copy of the old values
-    /// (training's forward pass always reads `data` itself).
-    public void changed() {
-        version++;
-    }
-
-    /// How many times [#changed()] was called.
-    public int version() {
-        return version;
     }
 
     public void zeroGrad() {

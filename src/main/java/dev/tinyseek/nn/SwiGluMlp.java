@@ -35,12 +35,22 @@ public final class SwiGluMlp implements FeedForward {
 
     @Override
     public Saved forward(float[] x, int n) {
-        float[] g = gate.forward(x, n);
-        float[] u = up.forward(x, n);
+        return forward(x, n, DecodingWeights.asStored());
+    }
+
+    /// [#forward(float[], int)] with the three products reading their weights through `w`.
+    public Saved forward(float[] x, int n, DecodingWeights w) {
+        float[] g = gate.forward(x, n, w);
+        float[] u = up.forward(x, n, w);
         float[] h = new float[n * hidden];
         Swiglu.forward(h, g, u, n, hidden);
-        float[] y = down.forward(h, n);
+        float[] y = down.forward(h, n, w);
         return new Saved(x, g, u, h, y, n);
+    }
+
+    @Override
+    public float[] decode(float[] x, int t, DecodingWeights w) {
+        return forward(x, t, w).y();
     }
 
     /// Returns `dx` and accumulates the three weights' gradients.

@@ -8,16 +8,16 @@ package dev.tinyseek.rl;
 ///     A_i =  r_i − mean_g                       Scale.NONE    (Dr. GRPO: no difficulty bias)
 ///     A_i = (r_i − mean_g) / (std_batch + ε)    Scale.BATCH   (the whole batch's std)
 ///
-/// Conventions (spec `grpo.md` §1.3, the same as TRL and `exercises.GrpoReference`):
+/// Conventions (`docs/grpo-r1.md#advantages`, the same as TRL and `exercises.GrpoReference`):
 /// - `std` is the **sample** standard deviation (divide by `n − 1`), `ε = 1e-4`; for `G = 2`
 ///   and rewards {0, 1} the advantages are ±0.70701;
 /// - the mean includes the completion itself (not leave-one-out);
 /// - a group whose rewards are all equal gets advantages of **exactly 0**, found by comparing
-///   the rewards, not by `std == 0` (rewards like 0.1 leave float residue in a std; spec §5.2);
+///   the rewards, not by `std == 0` (rewards like 0.1 leave float residue in a std);
 /// - groups are `groupSize` consecutive entries; no statistic ever crosses a group except the
 ///   batch std of `Scale.BATCH`.
 ///
-/// Process supervision (DeepSeekMath §4.1.3, spec §1.4) is [#process]: one reward per reasoning
+/// Process supervision (DeepSeekMath §4.1.3, `docs/grpo-r1.md#process-supervision`) is [#process]: one reward per reasoning
 /// step, normalised with the mean and std of **all** step rewards of the group pooled (same std
 /// convention, same ε, all-equal → exactly 0), and token `t` of completion `i` gets the sum of
 /// the normalised rewards of its steps that end at or after `t`. The trainer's tasks have one
@@ -80,7 +80,7 @@ public final class Advantages {
         return a;
     }
 
-    /// Process-supervision advantages `[B·L]` (spec §1.4). Completion `i` has steps ending at the
+    /// Process-supervision advantages `[B·L]` (`docs/grpo-r1.md#process-supervision`). Completion `i` has steps ending at the
     /// 0-based token indices `stepEnds[i]` (increasing, each in `[0, l)`) with rewards
     /// `stepRewards[i]`; completions come in groups of `groupSize` consecutive entries.
     ///

@@ -10,7 +10,7 @@ package dev.tinyseek.rl;
 ///     ρ     = exp(logp − logp_old)                          ratio to the sampling policy
 ///     ℓ_i,t = −min(ρ A_i, clip(ρ, 1−ε_low, 1+ε_high) A_i) + β · k3(logp, logp_ref)
 ///
-/// and the loss is `Σ_i,t w_i,t · ℓ_i,t` with the normalisation's weights (spec §2.3, §3.3):
+/// and the loss is `Σ_i,t w_i,t · ℓ_i,t` with the normalisation's weights (`docs/grpo-r1.md#loss-normalisations`):
 ///
 ///     GRPO     w = 1 / (B · |o_i|)       per-completion token mean, then mean over completions
 ///     DAPO     w = 1 / Σ_j |o_j|         every token of the batch weighs the same
@@ -18,9 +18,9 @@ package dev.tinyseek.rl;
 ///     DR_GRPO  w = 1 / (B · L_max)       a constant (Dr. GRPO), L_max = maxLength or L
 ///
 /// where `|o_i|` is the number of masked tokens of completion `i` (at least 1 in a divisor).
-/// The four names are TRL's `loss_type`s (spec §6.6 asks for all four). `BNPO` and `DAPO` only
+/// The four names are TRL's `loss_type`s (all four are here). `BNPO` and `DAPO` only
 /// part in TRL under gradient accumulation: `bnpo` divides by the micro-batch's tokens, `dapo` by
-/// the tokens of the whole generation batch (spec §2.3); a call here is one batch, so both divide
+/// the tokens of the whole generation batch; a call here is one batch, so both divide
 /// by its own token count (the trainer makes an optimiser step per minibatch).
 ///
 /// Gradient, per masked token (`∂ℓ/∂logp`, then times `w`):
@@ -118,7 +118,7 @@ public final class GrpoLoss {
     }
 
     /// The loss from per-token advantages `[B·L]`, e.g. process supervision's
-    /// ([Advantages#process], spec §1.4); the clip's orientation follows each token's own sign.
+    /// ([Advantages#process], `docs/grpo-r1.md#process-supervision`); the clip's orientation follows each token's own sign.
     public static Result computeTokens(double[] logp, double[] oldLogp, double[] refLogp,
                                        double[] tokenAdvantages, // [B·L]
                                        boolean[] mask, int b, int l, Options o) {

@@ -215,7 +215,7 @@ public final class GrpoTrainer {
 
     /// The loss options the trainer uses: `o.loss()`, except that an unset `maxLength` (0) becomes
     /// `maxNew`, so that `DR_GRPO`'s divisor `B · L_max` is the same constant for every batch
-    /// (spec `grpo.md` §3.2-3.3: TRL's `B · max_completion_length`), not the longest completion
+    /// (`docs/grpo-r1.md#loss-normalisations`: TRL's `B · max_completion_length`), not the longest completion
     /// that happened to be sampled.
     static GrpoLoss.Options lossOptions(Options o) {
         GrpoLoss.Options l = o.loss();
@@ -233,7 +233,6 @@ public final class GrpoTrainer {
     private static void copyInto(List<Param> from, List<Param> to) {
         for (int i = 0; i < from.size(); i++) {
             System.arraycopy(from.get(i).data, 0, to.get(i).data, 0, from.get(i).data.length);
-            to.get(i).changed();
         }
     }
 

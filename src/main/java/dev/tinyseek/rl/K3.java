@@ -7,7 +7,7 @@ package dev.tinyseek.rl;
 ///     ∂k3/∂logp = 1 − x
 ///
 /// Under `o ~ π_θ`, `E[x] = 1`, so `E[k3] = E[−log x] = KL(π_θ || π_ref)`: unbiased, and never
-/// negative. A subtlety worth knowing (spec §1.5 item 4): back-propagating through k3 on
+/// negative. A subtlety worth knowing (`docs/grpo-r1.md#the-kl-term-k3`): back-propagating through k3 on
 /// on-policy samples gives, in expectation, `−Σ π_ref ∇logπ`, the gradient of the *forward*
 /// KL `KL(π_ref || π_θ)`, not of the reverse KL whose value it estimates.
 ///

@@ -20,14 +20,14 @@ import java.util.List;
 /// well-formed answer, 0.1 for a well-formed wrong one, 0 otherwise (`tinyseek grpo --reward sum`;
 /// the README's tuning table was measured with it).
 ///
-/// [#tinyZero(Task, AnswerFormat)], the command line's default, is the scheme of spec `grpo.md`
-/// §4.3 and §6.1 (stage B), as
+/// [#tinyZero(Task, AnswerFormat)], the command line's default, is the scheme of
+/// `docs/grpo-r1.md#rewards`, as
 /// TinyZero's `compute_score(format_score=0.1, score=1.0)` scores: **1.0** for a right answer,
 /// 0.1 for a well-formed wrong one, 0 otherwise — a right answer does not also collect the
 /// format score. Under group-std advantages the two differ only in groups that hold both a right
 /// and a malformed completion (a gap of 1.1 against 1.0).
 ///
-/// R1-Zero itself adds accuracy and format with equal weight (spec §4.1): `of(task, format, 1, 1)`.
+/// R1-Zero itself adds accuracy and format with equal weight (`docs/grpo-r1.md#rewards`): `of(task, format, 1, 1)`.
 @FunctionalInterface
 public interface Reward {
 
@@ -73,7 +73,7 @@ public interface Reward {
         return of(task, format, 1.0, 0.1);
     }
 
-    /// TinyZero's scheme (spec §4.3, §6.1): 1.0 when the answer is right (and the completion
+    /// TinyZero's scheme (`docs/grpo-r1.md#rewards`): 1.0 when the answer is right (and the completion
     /// ended), else 0.1 when it is well-formed ([#format]), else 0.
     static Reward tinyZero(Task task, AnswerFormat format) {
         Reward acc = accuracy(task, format);

@@ -3,7 +3,7 @@ package dev.tinyseek.rl;
 /// Log-probabilities of sampled tokens under `softmax(logits / T)`, with their backward.
 ///
 /// GRPO's ratio and KL must use the distribution the tokens were sampled from, so the logits are
-/// divided by the **sampling temperature** before the log-softmax (spec §2.4, TRL #3029):
+/// divided by the **sampling temperature** before the log-softmax (`docs/grpo-r1.md#log-probabilities-and-temperature`):
 ///
 ///     logp(x) = z_x / T − log Σ_j exp(z_j / T)
 ///     ∂logp(x)/∂z_j = (1[j = x] − p_j) / T,      p = softmax(z / T)

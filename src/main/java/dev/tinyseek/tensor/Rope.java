@@ -4,7 +4,7 @@ package dev.tinyseek.tensor;
 ///
 /// A RoPE vector of `Dr` dims is read as `Dr/2` complex numbers `(x[2j], x[2j+1])`, and pair `j`
 /// at position `pos` is rotated by the angle `pos · f_j` (DeepSeek-V3 `apply_rotary_emb`;
-/// `spec/deepseek-v3.md` §3.1):
+/// `docs/mla.md#rope-interleaved-pairs`):
 ///
 ///     y[2j]   = x[2j] cos − x[2j+1] sin
 ///     y[2j+1] = x[2j] sin + x[2j+1] cos

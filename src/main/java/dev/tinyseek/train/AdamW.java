@@ -17,7 +17,7 @@ import java.util.Map;
 ///     m̂ = m / (1 − β1^t),  v̂ = v / (1 − β2^t)   bias correction
 ///     p = p − lr · (m̂ / (sqrt(v̂) + eps) + wd · p)   (wd only for `Param.decay` parameters)
 ///
-/// DeepSeek-V3 trains with β1 = 0.9, β2 = 0.95, weight decay 0.1 (spec §10): the defaults here.
+/// DeepSeek-V3 trains with β1 = 0.9, β2 = 0.95, weight decay 0.1 (`docs/model.md#training-settings`): the defaults here.
 ///
 /// Optionally the moments are stored in BF16, as in DeepSeek-V3's FP8 training (§3.3.3): each
 /// new `m` and `v` is computed in `float` and rounded to bf16 (nearest-even) before it is stored
@@ -92,7 +92,6 @@ public final class AdamW {
                 float denom = (float) Math.sqrt(vp[i] * invC2) + e;
                 w[i] -= stepSize * mp[i] / denom + decay * w[i];
             }
-            p.changed();
         }
     }
 

@@ -2,7 +2,7 @@ package dev.tinyseek.train;
 
 /// Learning rate: linear warmup from 0 to `peak` over `warmup` steps, then cosine decay to
 /// `min` at step `total` (and `min` after it). DeepSeek-V3 warms up linearly and decays with a
-/// cosine (spec §10); a short run squeezes the same shape into its length.
+/// cosine (`docs/model.md#training-settings`); a short run squeezes the same shape into its length.
 public record LrSchedule(double peak, double min, int warmup, int total) {
 
     public LrSchedule {

@@ -67,14 +67,14 @@ class MlaFormsTest {
 
     @Test
     void naiveEqualsAbsorbedOnTheSpecTinyCaseAndCachesWhatItSays() {
-        // spec §9: d 64, H 4, q rank 48, kv rank 32, nope 16, rope 8, v 16, S 6 (float64 there: 3.6e-16)
+        // a small case: d 64, H 4, q rank 48, kv rank 32, nope 16, rope 8, v 16, S 6 (3.6e-16 in float64)
         MlaRef.Dims d = new MlaRef.Dims(1, 6, 64, 4, 48, 32, 16, 8, 16);
         Case c = new Case(d, false, 9, new Gen(9, 100).normal(6 * 64, 1), new float[6 * 64]);
         MultiHeadLatentAttention naive = layer(c), absorbed = naive.withForm(Form.ABSORBED);
         float[] yn = naive.forward(c.x(), 1, 6).y(), ya = absorbed.forward(c.x(), 1, 6).y();
         double atol = REL * MlaCases.outputScale(c, naive);
         GradCheck.assertClose("absorbed vs naive", toDouble(yn), ya, 0, 2 * atol);
-        // cache per token per layer: 160 naive vs 40 absorbed (spec §9)
+        // cache per token per layer: 160 naive vs 40 absorbed (docs/mla.md#absorbed-form)
         assertThat(naive.newCache(8).floatsPerToken()).isEqualTo(160);
         assertThat(absorbed.newCache(8).floatsPerToken()).isEqualTo(40);
     }

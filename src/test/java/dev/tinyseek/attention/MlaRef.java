@@ -2,8 +2,8 @@ package dev.tinyseek.attention;
 
 import dev.tinyseek.testkit.DoubleRef;
 
-/// An independent naive double reference of DeepSeek-V3 MLA, written from `spec/deepseek-v3.md`
-/// §2.2 (naive mode) and §3.1 (interleaved RoPE), with loops instead of GEMMs and nothing shared
+/// An independent naive double reference of DeepSeek-V3 MLA, written from `docs/mla.md#the-forward-step-by-step`
+/// (naive mode) and `docs/mla.md#rope-interleaved-pairs`, with loops instead of GEMMs and nothing shared
 /// with the code under test.
 final class MlaRef {
 

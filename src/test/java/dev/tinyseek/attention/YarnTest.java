@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-/// YaRN against the verification values of `spec/deepseek-v3.md` §9, computed in float64 from
+/// YaRN against the verification values of `docs/mla.md#yarn`, computed in float64 from
 /// the official `precompute_freqs_cis`.
 class YarnTest {
 

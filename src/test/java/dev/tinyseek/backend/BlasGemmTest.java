@@ -98,7 +98,7 @@ class BlasGemmTest {
             float[] fromJava = JavaGemmTest.run(java, c);
             assertWithin("BLAS vs exact", c, e, fromBlas, 1);
             assertWithin("Java vs exact", c, e, fromJava, 1);
-            // the parity the issue asks for: |blas − java| ≤ 2·bound, each output
+            // the parity asked of a backend: |blas − java| ≤ 2·bound, each output
             for (int i = 0; i < c.m() * c.n(); i++) {
                 double d = Math.abs(fromBlas[c.cOff() + i] - fromJava[c.cOff() + i]);
                 assertThat(d).as("|BLAS − Java| at C[%d]", i).isLessThanOrEqualTo(2 * e.bound()[i]);

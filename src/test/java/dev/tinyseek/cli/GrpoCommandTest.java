@@ -44,6 +44,6 @@ class GrpoCommandTest {
         assertThat(rw.err()).contains("sum, tinyzero");
         assertThat(MainTest.run("grpo", "--help").out()).startsWith("usage: tinyseek grpo").contains("--shuffle-rewards")
                 .contains("--reward")
-                .contains("(0.28: DAPO's clip-higher) (default 0.2)"); // spec grpo.md §6.3: ε / ε_high 0.2 / 0.2
+                .contains("(0.28: DAPO's clip-higher) (default 0.2)"); // docs/grpo-r1.md#defaults: ε / ε_high 0.2 / 0.2
     }
 }

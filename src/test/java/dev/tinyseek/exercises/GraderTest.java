@@ -219,7 +219,7 @@ class GraderTest {
 
     @Test
     void theGrpoReferenceFollowsTheSpecConvention() {
-        // spec/grpo.md §1.3: G = 2, rewards {0, 1} give ±0.707 with the sample std; ε = 1e-4 on top
+        // docs/grpo-r1.md#advantages: G = 2, rewards {0, 1} give ±0.707 with the sample std; ε = 1e-4 on top
         double[] a = GrpoReference.advantages(new double[] {0, 1}, 2);
         assertThat(a[0]).isEqualTo(-0.5 / (Math.sqrt(0.5) + 1e-4));
         assertThat(GrpoReference.advantages(new double[] {0.1, 0.1, 0.1}, 3)).containsOnly(0.0);

@@ -81,8 +81,8 @@ final class ExactReference {
         return nan(negative);
     }
 
-    /// Encodes a float; NaN and Inf per spec/fp8.md §2.2 (our chosen conventions); FNUZ ±Inf is
-    /// NaN when saturating too (spec §6 pitfall 10).
+    /// Encodes a float; NaN and Inf per docs/fp8.md#overflow-and-special-values; FNUZ ±Inf is
+    /// NaN when saturating too (docs/fp8.md#pitfalls).
     int encode(float x, boolean saturate) {
         return encode(x, saturate, false);
     }

@@ -210,7 +210,7 @@ class Fp8GemmTest {
     }
 
     /// DeepSeek-V3 §3.3.2: without promotion a K = 4096 GEMM under the 14-bit accumulator shows a
-    /// visibly larger error than with promotion every 128 (spec §4.9: ~1.2% vs ~0.06% of rms(C)).
+    /// visibly larger error than with promotion every 128 (docs/fp8.md#how-much-promotion-matters: ~1.2% vs ~0.06% of rms(C)).
     @Test
     void promotionEvery128CutsTheAccumulationError() {
         SplittableRandom rnd = new SplittableRandom(SEED + 4);
@@ -264,14 +264,14 @@ class Fp8GemmTest {
         }
     }
 
-    /// The three promotion orders of spec §4.5/§4.7 on a hand-built case where they differ. K = 4,
+    /// The three scale orders of docs/fp8.md#the-fp8-gemm on a hand-built case where they differ. K = 4,
     /// promotion every 2: chunk 0 is (-1)·1 with scales 1, 1, so acc = -1; chunk 1 is
     /// 1·1 + 2^-6·2^-6 = 1 + 2^-12 (exact) with s_a = 1, s_b = 1 + 2^-12.
     /// - SCALES_FIRST: fma(1·(1+2^-12), 1+2^-12, -1) = 2^-11 + 2^-24 (exact);
     /// - PARTIAL_FIRST (fused): fma((1+2^-12)·1, 1+2^-12, -1) = 2^-11 + 2^-24;
     /// - PARTIAL_FIRST_UNFUSED: (1+2^-12)² = 1 + 2^-11 + 2^-24 is a float tie, rounds to the even
     ///   1 + 2^-11; minus 1 gives 2^-11.
-    /// spec §4.8: both truncations go toward zero, also for negative terms and sums. −448·448 and
+    /// docs/fp8.md#the-tensor-core-accumulator: both truncations go toward zero, also for negative terms and sums. −448·448 and
     /// 31 products −1·1 with c = −40: emax = 16, unit 2^3; each −1 truncates to 0 (a floor would
     /// give −8 each), c = −5 units, so S = −200744; with 14 significant bits the step is
     /// 2^(17−13) = 16 and −200744 truncates toward zero to −200736 (a floor would give −200752).

@@ -4,7 +4,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
 
-/// An independent, slow `BigDecimal` transcription of spec/fp8.md §4.8 (the e8m13 fused dot-add),
+/// An independent, slow `BigDecimal` transcription of the e8m13 fused dot-add (`docs/fp8.md#the-tensor-core-accumulator`),
 /// reading exponents and significands straight from the code bits.
 final class HopperReference {
 

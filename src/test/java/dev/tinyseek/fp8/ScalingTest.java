@@ -8,12 +8,12 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /// Block scaling (1x128 tiles, 128x128 blocks), UE8M0 scales, MX 1x32 and delayed per-tensor
-/// scaling: golden values from spec/fp8.md §3.3-3.4, round-trip error bounds and edge blocks.
+/// scaling: golden values from `docs/fp8.md#worked-example`, round-trip error bounds and edge blocks.
 class ScalingTest {
 
     private static final long SEED = 20241226L;
 
-    /// spec/fp8.md §3.3: the `act_quant` worked example, fp32 scale and UE8M0 variant.
+    /// docs/fp8.md#worked-example: the `act_quant` worked example, fp32 scale and UE8M0 variant.
     @Test
     void actQuantWorkedExample() {
         float[] x = new float[128];
@@ -36,7 +36,7 @@ class ScalingTest {
         }
     }
 
-    /// spec/fp8.md §3.4: dividing by s and multiplying by 1/s give different codes.
+    /// docs/fp8.md#block-scaling: dividing by s and multiplying by 1/s give different codes.
     @Test
     void divideAndReciprocalDifferAsDocumented() {
         float[] amax = {19.255810f, 0.65456039f, 16.515882f};
@@ -240,7 +240,7 @@ class ScalingTest {
         assertThat(fresh.scale()).isEqualTo(1f);
     }
 
-    /// spec/fp8.md §4.1, TE current scaling, hand values: amax 7 gives scale 448/7 = 64 (exact);
+    /// docs/fp8.md#per-tensor-scaling, TE current scaling, hand values: amax 7 gives scale 448/7 = 64 (exact);
     /// 7·64 = 448 (0x7E), −3.5·64 = −224 = −1.75·2^7 (0xF6), 0.1f·64 = 6.4 → 6.5 = 1.625·2^2
     /// (0x4D); dequantisation scale 1/64. amax 3: 448/3 = 149.33 has its mantissa cleared to 128
     /// with powerOfTwo, and 3·128 = 384 (0x7C). amax 0 gives scale 1; an amax so small that 448/amax
@@ -264,7 +264,7 @@ class ScalingTest {
         assertThat(new CurrentScaling(Fp8Format.E4M3FN, 0.5f, false).scaleFor(0f)).as("epsilon floor").isEqualTo(896f);
     }
 
-    /// spec §2.2 advises non-saturating casts for parity with PyTorch 2.11, and DeepSeek's Triton
+    /// PyTorch 2.11's casts do not saturate (docs/fp8.md#overflow-and-special-values), and DeepSeek's Triton
     /// cast saturates; for block scaling the two give the same codes on every input, because
     /// |x/s| never passes 464 and an Inf makes s infinite (x/s NaN or ±0 either way).
     @Test

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/// The remaining worked values of spec/fp8.md, typed in by hand from the spec's tables: the
-/// format parameters of §1.1, the value grid of §1.3, the rounding examples of §2.1 and §2.4, the
-/// MX scale rules of §4.3-4.4 and the DeepSeek block layout of §4.2 / deepseek-v3.md §7.1.
+/// Worked values typed in by hand: the format parameters and value grid of `docs/fp8.md#the-formats`,
+/// the examples of `docs/fp8.md#rounding` and `docs/fp8.md#quantise-from-float-only`, the MX scale rules of
+/// `docs/fp8.md#mx-scaling` and the block layout of `docs/fp8.md#checkpoint-storage`.
 class SpecTablesTest {
 
     private static int count(Fp8Format f, java.util.function.IntPredicate p) {
@@ -19,7 +19,7 @@ class SpecTablesTest {
         return n;
     }
 
-    /// §1.1: bias, max finite (code), min normal (code), min subnormal (code), NaN and Inf codes.
+    /// docs/fp8.md#the-formats: bias, max finite (code), min normal (code), min subnormal (code), NaN and Inf codes.
     @Test
     void parameterTableOfSection1_1() {
         // E4M3FN: bias 7, no Inf, NaN only 0x7F / 0xFF, max 448 = 0x7E, 2^-6 = 0x08, 2^-9 = 0x01, ±0
@@ -70,7 +70,7 @@ class SpecTablesTest {
         assertThat(E8M0.decode(0xFF)).isNaN();
     }
 
-    /// §1.3: rows of the E4M3FN and E5M2 value grids.
+    /// docs/fp8.md#decoding-a-code: rows of the E4M3FN and E5M2 value grids.
     @Test
     void valueGridOfSection1_3() {
         Fp8Format f = Fp8Format.E4M3FN;
@@ -96,8 +96,8 @@ class SpecTablesTest {
         }
     }
 
-    /// §2.1: a mantissa carry into the exponent (1.9375, the tie 1.875 / 2 → the even 2.0), and
-    /// §2.4: quantise from float only: the double −431.99999999999994 is −432.0f as a float, a
+    /// docs/fp8.md#rounding: a mantissa carry into the exponent (1.9375, the tie 1.875 / 2 → the even 2.0), and
+    /// docs/fp8.md#quantise-from-float-only: the double −431.99999999999994 is −432.0f as a float, a
     /// tie 416 / 448 that goes to the even −448 (0xFE), not to the true nearest −416 (0xFD).
     @Test
     void carryAndDoubleRoundingOfSections2_1And2_4() {
@@ -109,7 +109,7 @@ class SpecTablesTest {
         assertThat(Fp8Format.E4M3FN.decode(0xFD)).isEqualTo(-416f);
     }
 
-    /// §4.3-4.4 with hand-computed exponents:
+    /// docs/fp8.md#mx-scaling with hand-computed exponents:
     /// - amax 511, E4M3: OCP floor(log2 511) − 8 = 0, X = 1, and 511 is clipped to 448 (0x7E);
     ///   RCEIL ceil(log2(511/448)) = ceil(0.19) = 1, X = 2, 511/2 = 255.5 → 256 (0x78);
     /// - amax 1 with 0.3f, E4M3: both rules give −8 (floor: 0 − 8; ceil(log2(1/448)) = ceil(−8.8)),
@@ -138,7 +138,7 @@ class SpecTablesTest {
         assertThat(ocp.scaleFor(0x1p-130f)).isEqualTo(E8M0.decode(0));
     }
 
-    /// §4.2 / deepseek-v3.md §7.1: `weight_scale_inv` is the dequantisation scale s itself
+    /// docs/fp8.md#checkpoint-storage: `weight_scale_inv` is the dequantisation scale s itself
     /// (shape ceil(N/128) x ceil(K/128), partial edge blocks), and the value is q · s. A 130x200
     /// weight has 2x2 blocks; its only non-zero element 7 sits in the partial block (1, 1), whose
     /// s = 7/448 = 2^-6, so it is stored as 448 (0x7E) and dequantises to 448 · 2^-6 = 7. The

@@ -59,7 +59,7 @@ class SpeculativeDecoderTest {
     }
 
     /// Prompts shorter than the draft depth: the deeper modules have no position made from known
-    /// tokens alone at first (a bug here once cut a cache to -1 tokens).
+    /// tokens alone at first (a wrong rollback here would cut a cache to -1 tokens).
     @Test
     void promptsShorterThanTheDraftDepth() {
         Transformer m = randomModel(ModelConfig.tiny().dense().withMtpDepth(3), 17, 0.02);

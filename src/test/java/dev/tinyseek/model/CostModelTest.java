@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /// The cost model against DeepSeek-V3's published figures (its hub config written by hand from
-/// spec §1 into `src/test/resources/deepseek-v3-671b-config.json`), and against the real
+/// `docs/model.md#configuration` into `src/test/resources/deepseek-v3-671b-config.json`), and against the real
 /// [Transformer]'s parameter lists for the presets.
 class CostModelTest {
 
@@ -32,8 +32,8 @@ class CostModelTest {
     @Test
     void v3ParameterCountsMatchThePaper() throws IOException {
         CostModel m = new CostModel(v3());
-        // our count: 671,026,404,352 total (spec §9: 671.03B); per token 36,625,610,752 (one embedding
-        // row) or 37,552,282,624 (the whole table, as Transformer counts; spec §9: 37.55B)
+        // our count: 671,026,404,352 total (docs/model.md#parameter-counts: 671.03B); per token 36,625,610,752 (one embedding
+        // row) or 37,552,282,624 (the whole table, as Transformer counts: 37.55B)
         assertThat(m.totalParameters()).isEqualTo(671_026_404_352L);
         assertThat((double) m.totalParameters()).as("total %,d vs the paper's 671B", m.totalParameters())
                 .isCloseTo(671e9, within(0.01 * 671e9));
@@ -42,12 +42,12 @@ class CostModelTest {
         // "37B" is a figure rounded to whole billions, so it stands for [36.5B, 37.5B): the per-token
         // count fits, the whole-table count (37.55B, +1.5%) does not. Against README_WEIGHTS' 36.7B the
         // per-token count is within 1% (-0.2%). Neither convention is within 1% of 37B itself
-        // (-1.01% and +1.49%); the conventions behind "37B" are not published (spec §0, §9).
+        // (-1.01% and +1.49%); the conventions behind "37B" are not published (docs/model.md#parameter-counts).
         assertThat((double) m.activatedParameters()).as("activated %,d vs the paper's 37B (rounded)", m.activatedParameters())
                 .isGreaterThanOrEqualTo(36.5e9).isLessThan(37.5e9);
         assertThat((double) m.activatedParameters()).as("activated %,d vs README_WEIGHTS' 36.7B", m.activatedParameters())
                 .isCloseTo(36.7e9, within(0.01 * 36.7e9));
-        // spec §9's pieces: MLA 187.1M a layer, expert 44.04M, dense MLP 396.4M, MoE layer 11.320B
+        // docs/model.md#parameter-counts' pieces: MLA 187.1M a layer, expert 44.04M, dense MLP 396.4M, MoE layer 11.320B
         assertThat(m.parameters(Part.ATTENTION)).isEqualTo(61 * 187_107_328L);
         assertThat(m.parameters(Part.DENSE_MLP)).isEqualTo(3 * 396_361_728L);
         assertThat(m.parameters(Part.ROUTED_EXPERTS) / (58 * 256)).isEqualTo(44_040_192L);
@@ -59,7 +59,7 @@ class CostModelTest {
     @Test
     void v3MtpModuleHasAbout11point5BillionUniqueParameters() throws IOException {
         CostModel m = new CostModel(v3());
-        // ours: 11,610,067,968 (spec §9: 11.61B). README_WEIGHTS' 11.5B matches ours less eh_proj
+        // ours: 11,610,067,968 (docs/model.md#parameter-counts: 11.61B). README_WEIGHTS' 11.5B matches ours less eh_proj
         // (7168 x 14336 = 102,760,448): 11,507,307,520 — so it seems to leave eh_proj out.
         assertThat(m.mtpParameters()).isEqualTo(11_610_067_968L);
         assertThat((double) m.mtpParameters()).as("MTP unique %,d vs README's 11.5B", m.mtpParameters())
@@ -82,7 +82,7 @@ class CostModelTest {
         long stored = m.totalParameters() + m.bufferNumbers();
         assertThat(m.weightBytes(Precision.FP32)).isEqualTo(4 * stored);
         assertThat(m.weightBytes(Precision.BF16)).isEqualTo(2 * stored + 2 * m.bufferNumbers());
-        // FP8: the spec §6.2 scale shapes, e.g. kv_a_proj [576, 7168] has 5 x 56 scales
+        // FP8: the scale shapes of docs/fp8.md#checkpoint-storage, e.g. kv_a_proj [576, 7168] has 5 x 56 scales
         long kvA = 0;
         for (CostTensors.Group g : m.tensors()) {
             if (g.name().endsWith("kv_a_proj_with_mqa")) {

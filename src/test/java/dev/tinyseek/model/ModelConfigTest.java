@@ -56,7 +56,7 @@ class ModelConfigTest {
         String text = ConfigJson.write(c);
         assertThat(text).contains("\"type\": \"yarn\"").contains("\"original_max_position_embeddings\": 4096");
         assertThat(ConfigJson.read(text, "config.json")).isEqualTo(c);
-        // active (8192 > 4096): scale = Dqk^-0.5 · mscale², mscale = 0.1·ln 40 + 1 (spec §2.2 item 6)
+        // active (8192 > 4096): scale = Dqk^-0.5 · mscale², mscale = 0.1·ln 40 + 1 (docs/mla.md#yarn)
         double mscale = 0.1 * Math.log(40) + 1;
         assertThat((double) c.softmaxScale()).isCloseTo(mscale * mscale / Math.sqrt(24), org.assertj.core.api.Assertions.within(1e-6));
         assertThat((double) c.withMaxPositionEmbeddings(4096).softmaxScale()).isCloseTo(1 / Math.sqrt(24), org.assertj.core.api.Assertions.within(1e-7));

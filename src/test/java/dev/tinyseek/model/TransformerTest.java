@@ -156,8 +156,8 @@ class TransformerTest {
                 .isEqualTo(2 * 4 * (24 + 16));                                                // naive: H·(Dqk + Dv) per layer
     }
 
-    /// Decoding multiplies by transposed copies of the weights (`nn.Linear`); after optimizer steps
-    /// it must use the new weights, not copies of the old ones: still equal to the full forward.
+    /// Decoding multiplies by transposed weights held in its state (`nn.DecodingWeights`); after
+    /// optimizer steps a new state must use the new weights: still equal to the full forward.
     @Test
     void decodingAfterOptimizerStepsUsesTheNewWeights() {
         Transformer m = model(ModelConfig.tiny().withTypes("mla", "dense"), 7)
@@ -176,6 +176,29 @@ class TransformerTest {
                 new dev.tinyseek.train.Trainer.Options(2, 1e-2, 1e-3, 0, 0.1, 1.0, 0), null);
         assertThat(m.params().get(1).data[0]).as("the steps moved the weights").isNotEqualTo(before);
         cachedEqualsFull(m, 0f);
+    }
+
+    /// Weights written by hand, with nothing announced anywhere, reach the next decoding state:
+    /// on the DeepSeek-V3 preset (MLA, MoE, an MTP module) cached decoding still equals the full
+    /// forward to the bit, and the MTP module's drafts follow its new weights too.
+    @Test
+    void decodingAfterWeightsWrittenByHandUsesTheNewWeights() {
+        Transformer m = model(ModelConfig.tiny().withMtpDepth(1), 7)
+                .decodeWith(dev.tinyseek.attention.MultiHeadLatentAttention.Form.NAIVE);
+        cachedEqualsFull(m, 0f); // the first state transposes the weights it meets
+        float[] hidden = new float[m.config.hiddenSize()];
+        Arrays.fill(hidden, 0.5f);
+        float[] draftBefore = m.decodeMtp(m.newDecodeState(4), hidden, new int[] {3});
+        for (Param p : m.params()) {
+            for (int i = 0; i < p.data.length; i++) {
+                p.data[i] = p.data[i] * -1.5f + (i % 7) * 1e-3f;
+            }
+        }
+        cachedEqualsFull(m, 0f);
+        float[] draftAfter = m.decodeMtp(m.newDecodeState(4), hidden, new int[] {3});
+        assertThat(draftAfter).as("the MTP drafts read the new weights").isNotEqualTo(draftBefore);
+        Transformer.DecodeState asStored = m.newDecodeState(4, dev.tinyseek.nn.DecodingWeights.asStored());
+        assertThat(m.decodeMtp(asStored, hidden, new int[] {3})).as("the read-as-stored control").containsExactly(draftAfter);
     }
 
     static void cachedEqualsFull(Transformer m, float relTol) {

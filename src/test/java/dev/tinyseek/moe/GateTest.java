@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-/// The router against an independent reference written here from spec §4.2, and its rules.
+/// The router against an independent reference written here from `docs/moe.md#the-router-step-by-step`, and its rules.
 class GateTest {
 
     record Case(int c, int e, int k, int groups, int keep, float[] x, float[] w, float[] bias, int n) {
@@ -95,7 +95,7 @@ class GateTest {
     }
 
     /// With negative selection scores, masking excluded groups with 0 instead of −∞ would let an
-    /// expert of an excluded group win (spec §8 pitfall 4).
+    /// expert of an excluded group win (`docs/moe.md#pitfalls`).
     @Test
     void excludedGroupsAreMaskedWithMinusInfinity() {
         Gate g = new Gate("g", 1, 4, 1, 2, 1, Gate.Scoring.SIGMOID, true, 1.0, true, new Rng(1), 0.0);
@@ -105,7 +105,7 @@ class GateTest {
         assertThat(r.experts()[0]).isIn(0, 1);
     }
 
-    /// With a bias, a group scores the sum of its two best; without, its best (spec §4.2 step 4).
+    /// With a bias, a group scores the sum of its two best; without, its best (`docs/moe.md#the-router-step-by-step`).
     @Test
     void groupScoreIsTopTwoSumWithBiasAndMaxWithout() {
         float[] w = {0, 0, 0, 0}; // all logits 0: affinities 0.5; the bias decides

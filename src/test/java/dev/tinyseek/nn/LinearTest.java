@@ -10,6 +10,7 @@ import java.util.function.ToDoubleFunction;
 
 import static dev.tinyseek.testkit.GradCheck.toDouble;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /// The linear layer `y = x Wᵀ` (no bias, W `[out, in]` under its HF name).
 class LinearTest {
@@ -69,11 +70,11 @@ class LinearTest {
     }
 
     @Test
-    void fewRowsFromTheTransposedCopyEqualTheGemmAndFollowWeightChanges() {
-        // decoding (1-8 rows) multiplies by a transposed copy of W; it must give MatMul's bits,
-        // and a weight change announced by Param.changed() (as AdamW does) must reach it;
-        // outside decoding, forward reads W itself, so even an unannounced write is seen
-        Property.forAll("linear few-row path == MatMul, before and after a weight change", g -> {
+    void fewRowsFromTheDecodingLayoutEqualTheGemmAndANewStateSeesWeightChanges() {
+        // decoding (1-8 rows) multiplies by the transposed W held in a DecodingWeights; it must give
+        // MatMul's bits; after a weight is written by hand (nothing announced), a new DecodingWeights
+        // reads the new values, and the read-as-stored control always reads W itself
+        Property.forAll("linear few-row path == MatMul, before and after a hand-written weight", g -> {
             int n = g.intIn(1, 8), in = g.dim(1, 40), out = g.dim(1, 40);
             return new Case(n, in, out, g.nextSeed(), g.floats(n * in), g.normal(n * out, 1));
         }, c -> {
@@ -81,17 +82,25 @@ class LinearTest {
             for (int round = 0; round < 2; round++) {
                 float[] expected = new float[c.n() * c.out()];
                 dev.tinyseek.tensor.MatMul.forward(expected, c.x(), l.weight.data, null, c.n(), c.in(), c.out());
-                GradCheck.assertBitEqual("y while decoding (round " + round + ")", expected,
-                        Linear.decoding(() -> l.forward(c.x(), c.n())));
+                DecodingWeights w = new DecodingWeights();
+                GradCheck.assertBitEqual("y while decoding (round " + round + ")", expected, l.forward(c.x(), c.n(), w));
+                GradCheck.assertBitEqual("y again from the same layout (round " + round + ")", expected, l.forward(c.x(), c.n(), w));
+                assertThat(w.size()).as("layers transposed").isEqualTo(dev.tinyseek.backend.Backends.gemm()
+                        instanceof dev.tinyseek.backend.JavaGemm ? 1 : 0);
+                GradCheck.assertBitEqual("y read as stored (round " + round + ")", expected,
+                        l.forward(c.x(), c.n(), DecodingWeights.asStored()));
                 for (int i = 0; i < l.weight.data.length; i++) {
                     l.weight.data[i] = -2 * l.weight.data[i] + 0.25f;
                 }
-                l.weight.changed();
             }
-            l.weight.data[0] += 1f; // not announced
-            float[] expected = new float[c.n() * c.out()];
-            dev.tinyseek.tensor.MatMul.forward(expected, c.x(), l.weight.data, null, c.n(), c.in(), c.out());
-            GradCheck.assertBitEqual("y outside decoding", expected, l.forward(c.x(), c.n()));
+            assertThat(DecodingWeights.asStored().size()).isZero();
         });
+    }
+
+    @Test
+    void aNullDecodingLayoutIsAClearError() {
+        Linear l = new Linear("m.o_proj", 3, 2, new Rng(1), 0.1);
+        assertThatThrownBy(() -> l.forward(new float[3], 1, null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("m.o_proj.weight").hasMessageContaining("DecodingWeights.asStored()");
     }
 }

@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-/// Advantages: spec `grpo.md` §6.5 properties 1-5, and agreement with the autograder's reference.
+/// Advantages: the properties of `docs/grpo-r1.md#tests`, and agreement with the autograder's reference.
 class AdvantagesTest {
 
     /// Rewards for `groups` groups of `g`: from {0, 0.1, 1} (often all equal) or continuous.

@@ -11,7 +11,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/// The demo in small (spec §6.5, integration): from a weak cold-start model, 200 GRPO steps raise
+/// The demo in small (`docs/grpo-r1.md#defaults`): from a weak cold-start model, 200 GRPO steps raise
 /// held-out greedy accuracy by a margin, and the same steps with rewards shuffled inside each
 /// group do not. About two minutes on two cores, so tagged `slow`
 /// (`./tinyseek test -Dtinyseek.exclude=gpu -Dtest=GrpoDemoTest`).

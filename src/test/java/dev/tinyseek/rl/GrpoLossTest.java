@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-/// The GRPO loss and its gradient: spec `grpo.md` §6.5 properties 7-17.
+/// The GRPO loss and its gradient: the properties of `docs/grpo-r1.md#tests`.
 class GrpoLossTest {
 
     /// A batch of `groups` groups of `g` completions padded to `l` tokens.
@@ -295,7 +295,7 @@ class GrpoLossTest {
 
     @Test
     void theFourLossTypesAreNamedAsInTrl() {
-        // spec grpo.md §6.6: lossType ∈ {GRPO, BNPO, DAPO, DR_GRPO}, TRL's loss_type names
+        // docs/grpo-r1.md#loss-normalisations: lossType ∈ {GRPO, BNPO, DAPO, DR_GRPO}, TRL's loss_type names
         assertThat(Normalization.parse("grpo")).isEqualTo(Normalization.GRPO);
         assertThat(Normalization.parse("bnpo")).isEqualTo(Normalization.BNPO);
         assertThat(Normalization.parse("dapo")).isEqualTo(Normalization.DAPO);

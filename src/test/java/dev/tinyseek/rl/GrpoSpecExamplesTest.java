@@ -9,35 +9,35 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-/// The worked values of spec `grpo.md`, computed by hand (each derivation in the comment) and
+/// Worked GRPO values (`docs/grpo-r1.md`), computed by hand (each derivation in the comment) and
 /// checked through the public API `GrpoLoss.fromRewards`/`compute`, `Advantages.compute`, `K3`.
 class GrpoSpecExamplesTest {
 
     /// a = 0.5 / (√0.5 + 1e-4): the advantage magnitude of a G = 2 group with rewards {0, 1}
-    /// under the sample std (spec §1.3: "±0.707 (sample)"; population would give ±1).
+    /// under the sample std (docs/grpo-r1.md#advantages: population would give ±1).
     static final double A2 = 0.70700679532668;
 
     @Test
     void advantagesOfTheSpecsGroups() {
-        // §1.3: G = 2, {0, 1}: mean 0.5, sample std √0.5
+        // G = 2, {0, 1}: mean 0.5, sample std √0.5
         assertThat(Advantages.compute(new double[] {0, 1}, 2, Scale.GROUP))
                 .containsExactly(new double[] {-A2, A2}, within(1e-13));
-        // §6.1 reward levels {1, 0.1, 0, 0}: mean 0.275, Σ(r − mean)² = 0.7075, sample std √(0.7075/3) = 0.485626743
+        // TinyZero's reward levels {1, 0.1, 0, 0}: mean 0.275, Σ(r − mean)² = 0.7075, sample std √(0.7075/3) = 0.485626743
         double std = Math.sqrt(0.7075 / 3) + 1e-4;
         assertThat(Advantages.compute(new double[] {1, 0.1, 0, 0}, 4, Scale.GROUP))
                 .containsExactly(new double[] {0.725 / std, -0.175 / std, -0.275 / std, -0.275 / std}, within(1e-13));
         assertThat(0.725 / std).isCloseTo(1.49260878, within(1e-8));
-        // Dr. GRPO (§3.2): r − mean, no std
+        // Dr. GRPO: r − mean, no std
         assertThat(Advantages.compute(new double[] {1, 0.1, 0, 0}, 4, Scale.NONE))
                 .containsExactly(new double[] {0.725, -0.175, -0.275, -0.275}, within(1e-15));
-        // batch std (§2.2, TRL "batch"): group means, one sample std over [0, 1, 0, 0] = 0.5
+        // batch std (TRL "batch"): group means, one sample std over [0, 1, 0, 0] = 0.5
         assertThat(Advantages.compute(new double[] {0, 1, 0, 0}, 2, Scale.BATCH))
                 .containsExactly(new double[] {-0.5 / 0.5001, 0.5 / 0.5001, 0, 0}, within(1e-15));
     }
 
     @Test
     void lossValuesAtRatioOneWithoutKl() {
-        // §6.5 (8), §2.3: G = 2, rewards {0, 1} -> A = (−a, +a); lengths 3 and 1, padded to 3, ρ = 1, β = 0
+        // docs/grpo-r1.md#loss-normalisations: G = 2, rewards {0, 1} -> A = (−a, +a); lengths 3 and 1, padded to 3, ρ = 1, β = 0
         double[] lp = new double[6];
         boolean[] m = GrpoLoss.maskFromLengths(new int[] {3, 1}, 3);
         double[] r = {0, 1};
@@ -59,7 +59,7 @@ class GrpoSpecExamplesTest {
 
     @Test
     void deepSeekMathGradientCoefficientWithK3() {
-        // DeepSeekMath App. A.1.6 (spec §1.5 item 3): at ρ = 1 the gradient coefficient of logπ(o_i,t)
+        // DeepSeekMath App. A.1.6 (docs/grpo-r1.md#the-kl-term-k3): at ρ = 1 the gradient coefficient of logπ(o_i,t)
         // in J is (1/G)(1/|o_i|)(A_i + β(π_ref/π − 1)); the loss is −J.
         // G = 2, rewards {1, 0} -> A = (+a, −a); lengths 2 and 1 padded to 2; π = 0.5, π_ref = 0.25
         // everywhere: x = 0.5, k3 = x − log x − 1 = ln 2 − 0.5; β = 0.04.
@@ -87,7 +87,7 @@ class GrpoSpecExamplesTest {
 
     @Test
     void clipHigherLetsARareTokenGrowFurther() {
-        // DAPO §3.1 (spec): with ε = 0.2 a token at π_old = 0.01 may only reach 0.012 before its
+        // DAPO §3.1: with ε = 0.2 a token at π_old = 0.01 may only reach 0.012 before its
         // gradient (A > 0) stops; with ε_high = 0.28, 0.0128. Token at 0.0125: ratio 1.25.
         double[] old = {Math.log(0.01)}, lp = {Math.log(0.0125)};
         boolean[] m = {true};
@@ -103,7 +103,7 @@ class GrpoSpecExamplesTest {
         Result likely = GrpoLoss.compute(new double[] {Math.log(0.95)}, new double[] {Math.log(0.9)}, null, pos, m, 1, 1,
                 Options.defaults());
         assertThat(likely.grad()[0]).isCloseTo(-0.95 / 0.9, within(1e-13));
-        // A < 0 (§1.2): the term is A·max(ρ, 1 − ε_low); ρ = 0.7 < 0.8 is clipped low, ρ = 1.25 is not
+        // A < 0 (docs/grpo-r1.md#the-objective): the term is A·max(ρ, 1 − ε_low); ρ = 0.7 < 0.8 is clipped low, ρ = 1.25 is not
         double[] neg = {-1};
         Result low = GrpoLoss.compute(new double[] {Math.log(0.7)}, new double[] {0}, null, neg, m, 1, 1,
                 Options.defaults().withEps(0.2, 0.28));
@@ -117,7 +117,7 @@ class GrpoSpecExamplesTest {
 
     @Test
     void processSupervisionAdvantages() {
-        // spec §1.4 (DeepSeekMath §4.1.3): G = 2, L = 4. Completion 0: steps end at tokens 1 and 3
+        // docs/grpo-r1.md#process-supervision (DeepSeekMath §4.1.3): G = 2, L = 4. Completion 0: steps end at tokens 1 and 3
         // with rewards 1 and 0; completion 1: one step ending at token 2, reward 0. Pooled
         // R = {1, 0, 0}: mean 1/3, sample std √(1/3); d = √(1/3) + 1e-4.
         // r̃ = (2/3)/d, (−1/3)/d for completion 0 and (−1/3)/d for completion 1.

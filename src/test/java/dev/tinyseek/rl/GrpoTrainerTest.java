@@ -106,7 +106,7 @@ class GrpoTrainerTest {
 
     @Test
     void drGrpoDividesByTheConfiguredMaximumLengthNotTheLongestSample() {
-        // spec grpo.md §2.3, §3.2-3.3: dr_grpo's divisor is the constant B · max_completion_length.
+        // docs/grpo-r1.md#loss-normalisations: dr_grpo's divisor is the constant B · max_completion_length.
         // maxNew 300 is more than the context (256) leaves, so no sample reaches it: the longest
         // completion would be a smaller, batch-dependent L_max.
         GrpoTrainer.Options unset = new GrpoTrainer.Options(2, 2, 1.0, 300, 1e-3, 0, 0, 0, 0, 1, 1, Advantages.Scale.GROUP,
@@ -197,7 +197,7 @@ class GrpoTrainerTest {
         assertThat(sh.stream().mapToDouble(Rollout::reward).toArray()).isNotEqualTo(rs.stream().mapToDouble(Rollout::reward).toArray());
     }
 
-    /// Spec §6.5 (22): one small plain-SGD step along −∂loss/∂θ (through the model) raises
+    /// `docs/grpo-r1.md#tests`: one small plain-SGD step along −∂loss/∂θ (through the model) raises
     /// `Σ w A logπ(o)` — the sign convention from loss to log-probs to logits to weights.
     @Test
     void aSmallStepAlongTheGradientRaisesTheAdvantageWeightedLogLikelihood() {
@@ -255,6 +255,6 @@ class GrpoTrainerTest {
         assertThatThrownBy(() -> new GrpoTrainer(model(), null, TASK, AnswerFormat.PLAIN, ONES, TaskData.END, options(0.1, 1, 1, false, false)))
                 .hasMessageContaining("needs a reference model");
         assertThat(Arrays.asList(GrpoLoss.Normalization.values())).containsExactly(GrpoLoss.Normalization.GRPO, GrpoLoss.Normalization.DR_GRPO,
-                GrpoLoss.Normalization.DAPO, GrpoLoss.Normalization.BNPO); // TRL's four loss types (spec §6.6)
+                GrpoLoss.Normalization.DAPO, GrpoLoss.Normalization.BNPO); // TRL's four loss types
     }
 }

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/// Reward functions on hand-made completions, including the adversarial ones of spec §6.5 (21).
+/// Reward functions on hand-made completions, including the adversarial ones (empty answer, extra tokens, two answers, no end token).
 class RewardTest {
 
     private final Addition task = new Addition(2, true, true);
@@ -54,7 +54,7 @@ class RewardTest {
 
     @Test
     void tinyZeroSchemeScoresARightAnswerOneNotOnePointOne() {
-        // spec grpo.md §6.1 stage B / §4.3: 1.0 exact answer + end token, 0.1 well-formed but wrong, 0 otherwise
+        // docs/grpo-r1.md#rewards: 1.0 exact answer + end token, 0.1 well-formed but wrong, 0 otherwise
         Reward tz = Reward.tinyZero(task, AnswerFormat.PLAIN);
         assertThat(tz.score(p, "640", true)).isEqualTo(1.0);
         assertThat(tz.score(p, " 640 ", true)).isEqualTo(1.0);   // surrounding spaces are stripped
@@ -70,7 +70,7 @@ class RewardTest {
         assertThat(r1.score(p, "<think>c</think><answer>111</answer><answer>640</answer>", true)).isEqualTo(1.0); // the last counts
         assertThat(r1.score(p, "<think>c</think><answer>640</answer><answer>111</answer>", true)).isEqualTo(0.0);
         assertThat(r1.score(p, "<think>640</think><answer>64</answer>", true)).isEqualTo(0.0);
-        // R1-Zero's equal weights (§4.1): a right, well-formed answer scores 2
+        // R1-Zero's equal weights (docs/grpo-r1.md#rewards): a right, well-formed answer scores 2
         assertThat(Reward.of(task, AnswerFormat.R1, 1, 1).score(p, "<think>c</think><answer>640</answer>", true)).isEqualTo(2.0);
     }
 

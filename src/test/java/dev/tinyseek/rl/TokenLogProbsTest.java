@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /// Log-probabilities at a temperature: value, entropy and backward (finite differences), and
-/// the sampler draws from exactly that distribution (spec §6.5, 20).
+/// the sampler draws from exactly that distribution (`docs/grpo-r1.md#log-probabilities-and-temperature`).
 class TokenLogProbsTest {
 
     record Case(float[] logits, int[] rows, int[] tokens, double[] dlogp, int v, double temp) {

@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-/// RoPE in the official interleaved layout (`spec/deepseek-v3.md` §3.1): pair `(x[2j], x[2j+1])`
+/// RoPE in the official interleaved layout (`docs/mla.md#rope-interleaved-pairs`): pair `(x[2j], x[2j+1])`
 /// at position `pos` is rotated by `pos·θ^(−2j/Dr)`.
 class RopeTest {
 
@@ -33,7 +33,7 @@ class RopeTest {
         return Rope.plain(c.dim(), c.theta(), c.pos0() + c.t());
     }
 
-    /// The spec's formula, in double, written out independently of the implementation.
+    /// The formula of the docs, in double, written out independently of the implementation.
     static double[] reference(double[] x, Case c) {
         double[] y = x.clone();
         for (int i = 0; i < c.t(); i++) {
@@ -59,7 +59,7 @@ class RopeTest {
 
     @Test
     void matchesTheSpecFormulaAndLeavesOtherDimsAlone() {
-        Property.forAll("rope = spec §3.1 formula", RopeTest::make, c -> {
+        Property.forAll("rope = the docs' formula", RopeTest::make, c -> {
             float[] y = forward(c);
             double[] ref = reference(toDouble(c.x()), c);
             // cos and sin are rounded to float (u each), then two products and a sum: every output

@@ -19,7 +19,7 @@ import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/// DESIGN.md "Determinism": parallelism only over independent outputs, so every result is the
+/// `docs/design.md#determinism`: parallelism only over independent outputs, so every result is the
 /// same to the bit with 1 thread and with 4. Shapes are drawn large enough that every op really
 /// splits its work (more rows and columns than the grains of its `Parallel.forRange` calls).
 class ThreadCountDeterminismTest {
