@@ -68,8 +68,10 @@ final class DemoCommand implements Main.Command {
         Files.createDirectories(plots);
         Transformer model = Checkpoint.load(dir);
         ModelConfig cfg = model.config;
-        out.printf("tinyseek demo: %s (%,d parameters, %,d used per token)%n%n", dir, model.parameterCount(),
-                model.activatedParameterCount());
+        CostModel counts = new CostModel(cfg); // the count of 'tinyseek cost' and 'tinyseek inspect'
+        out.printf("tinyseek demo: %s (%,d parameters, %,d of them activated per token%s)%n%n", dir, counts.totalParameters(),
+                counts.activatedParameters(), counts.mtpParameters() == 0 ? ""
+                        : String.format(", plus %,d in the MTP module", counts.mtpParameters()));
         cache(cfg, out);
         routing(model, plots, out);
         speculation(model, problems, out);

@@ -195,6 +195,9 @@ final class GrpoCommand implements Main.Command {
         out.printf("GRPO: %d steps of %d prompts x %d completions, lr %s, beta %s, mu %d, loss %s, scale %s%s%s%n", steps,
                 go.prompts(), go.group(), fmt(go.lr()), fmt(beta), go.mu(), a.string("loss"), a.string("scale"),
                 go.dynamicSampling() ? ", dynamic sampling" : "", go.shuffleRewards() ? ", REWARDS SHUFFLED (control)" : "");
+        if (go.mu() == 1) {
+            out.println(lossAtMuOne(lo, a.isSet("mask-truncated")));
+        }
         List<GrpoTrainer.StepMetrics> hist = new ArrayList<>();
         List<double[]> evals = new ArrayList<>();
         evals.add(new double[] {0, base});
@@ -260,9 +263,23 @@ final class GrpoCommand implements Main.Command {
         int filled = (int) Math.round(20.0 * m.step() / Math.max(1, steps));
         String bar = "[" + "#".repeat(filled) + " ".repeat(20 - filled) + "] ";
         return bar + String.format("step %d/%d | reward %.3f ± %.3f | acc %.3f | zero-std %.2f | len %.2f | kl %.4f | clip lo/hi %.3f/%.3f"
-                        + " | entropy %.3f | loss %.4f | %.2f s/step | %s elapsed",
+                        + " | entropy %.3f | loss %.4f | grad %.3f | %.2f s/step | %s elapsed",
                 m.step(), steps, m.rewardMean(), m.rewardStd(), m.accuracy(), m.fracZeroStd(), m.length(), m.kl(),
-                m.clipLow(), m.clipHigh(), m.entropy(), m.loss(), m.seconds(), clock(elapsed));
+                m.clipLow(), m.clipHigh(), m.entropy(), m.loss(), m.gradNorm(), m.seconds(), clock(elapsed));
+    }
+
+    /// What the progress lines' `loss` is when each batch of rollouts is used once (μ = 1): the
+    /// policy that sampled is the one being scored, so every ratio is exactly 1, nothing is clipped,
+    /// and the clipped surrogate is minus the (normalised) mean advantage. Under the `grpo`
+    /// normalisation that is 0 at every step, because a group's advantages sum to zero; its
+    /// gradient is not 0, and `grad` (the gradient norm before clipping) shows the update.
+    static String lossAtMuOne(GrpoLoss.Options lo, boolean maskTruncated) {
+        boolean zero = lo.normalization() == GrpoLoss.Normalization.GRPO && !maskTruncated;
+        String kl = lo.beta() > 0 ? " + beta x kl" : "";
+        String value = zero ? "-mean advantage" + kl + " = " + (kl.isEmpty() ? "0" : "beta x kl")
+                + " at every step (a group's advantages sum to 0)" : "-(token-weighted mean advantage)" + kl;
+        return "      (mu 1: every ratio is exactly 1, so loss = " + value
+                + "; its gradient is not 0: grad is the gradient norm before clipping)";
     }
 
     private static String clock(double s) {

@@ -5,6 +5,7 @@ import dev.tinyseek.io.SafetensorsFile;
 import dev.tinyseek.io.TensorInfo;
 import dev.tinyseek.model.Checkpoint;
 import dev.tinyseek.model.ConfigJson;
+import dev.tinyseek.model.CostModel;
 import dev.tinyseek.model.Transformer;
 
 import java.io.PrintStream;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /// `tinyseek inspect DIR`: checks a checkpoint directory exactly as loading does, then prints
 /// its config, its tensors, its parameter counts and its KV-cache size per token.
@@ -56,8 +58,7 @@ final class InspectCommand implements Main.Command {
             }
         }
         out.println();
-        long total = model.parameterCount();
-        out.printf("parameters: %,d total, %,d activated per token (a dense model uses all of them)%n", total, total);
+        out.print(parameters(model));
         Transformer.DecodeState st = model.newDecodeState(1);
         long floats = st.floatsPerToken();
         out.printf("KV cache: %,d numbers per token over %d layers = %,d bytes per token in fp32, %,d in bf16%n",
@@ -71,5 +72,25 @@ final class InspectCommand implements Main.Command {
                     absorbed, mha, mha, 100.0 * (1 - (double) absorbed / mha));
         }
         return 0;
+    }
+
+    /// The parameter counts of `tinyseek cost` ([CostModel]) for this model's config, checked against
+    /// the weights it holds: total and activated per token, the main model and the MTP modules apart.
+    static String parameters(Transformer model) {
+        CostModel m = new CostModel(model.config);
+        long main = m.totalParameters(), mtp = m.mtpParameters(), held = model.parameterCount();
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+                "parameters (counted as 'tinyseek cost' does): %,d total, %,d activated per token "
+                        + "(one embedding row; %,d counting the whole table)%n",
+                main, m.activatedParameters(), m.activatedParametersWholeEmbedding()));
+        if (mtp > 0) {
+            sb.append(String.format(Locale.ROOT, "  plus the MTP module%s: %,d total, %,d activated per token; %,d in all%n",
+                    m.config().numNextnPredictLayers() == 1 ? "" : "s", mtp, m.mtpActivatedParameters(), main + mtp));
+        }
+        if (main + mtp != held) { // the formulas describe another model than the one loaded: say so, never hide it
+            sb.append(String.format(Locale.ROOT, "note: the loaded model holds %,d parameters, not the %,d the cost formulas "
+                    + "count for its config%n", held, main + mtp));
+        }
+        return sb.toString();
     }
 }

@@ -23,12 +23,32 @@ class GrpoCommandTest {
         assertThat(r.out()).contains("cold start:").contains("step 3/3 | reward").contains("zero-std")
                 .contains("clip lo/hi").contains("entropy").contains("step 2 eval heldout_greedy")
                 .contains("held-out greedy accuracy");
+        // mu 1, 'grpo' normalisation: the note says the loss is 0 at every step, and every step's loss is
+        assertThat(r.out()).contains("mu 1: every ratio is exactly 1, so loss = -mean advantage = 0 at every step");
+        java.util.regex.Matcher loss = java.util.regex.Pattern.compile("\\| loss (-?[0-9.]+) \\| grad ([0-9.]+) \\|").matcher(r.out());
+        int progressLines = 0;
+        while (loss.find()) {
+            progressLines++;
+            assertThat(Math.abs(Double.parseDouble(loss.group(1)))).as(loss.group()).isLessThan(1e-4);
+        }
+        assertThat(progressLines).isEqualTo(3);
         List<String> lines = Files.readAllLines(csv);
         assertThat(lines).hasSize(4);
         assertThat(lines.get(0)).startsWith("step,reward_mean,reward_std,accuracy,frac_zero_std,length,truncated,kl,clip_low,clip_high,entropy");
         assertThat(lines.get(1)).startsWith("1,").endsWith(",");            // no evaluation at step 1
         assertThat(lines.get(2)).startsWith("2,").matches(".*,[01]\\.\\d{4}"); // held-out accuracy at step 2
         assertThat(Files.size(dir.resolve("grpo.png"))).isPositive();
+    }
+
+    @Test
+    void theNoteAtMuOneSaysWhenTheLossIsZero() {
+        var grpo = new dev.tinyseek.rl.GrpoLoss.Options(0.2, 0.2, 0, dev.tinyseek.rl.GrpoLoss.Normalization.GRPO, 0);
+        assertThat(GrpoCommand.lossAtMuOne(grpo, false)).contains("= 0 at every step");
+        assertThat(GrpoCommand.lossAtMuOne(grpo, true)).contains("token-weighted").doesNotContain("= 0");
+        var dapo = new dev.tinyseek.rl.GrpoLoss.Options(0.2, 0.28, 0, dev.tinyseek.rl.GrpoLoss.Normalization.DAPO, 0);
+        assertThat(GrpoCommand.lossAtMuOne(dapo, false)).contains("token-weighted").doesNotContain("= 0");
+        var kl = new dev.tinyseek.rl.GrpoLoss.Options(0.2, 0.2, 0.04, dev.tinyseek.rl.GrpoLoss.Normalization.GRPO, 0);
+        assertThat(GrpoCommand.lossAtMuOne(kl, false)).contains("= beta x kl at every step");
     }
 
     @Test
