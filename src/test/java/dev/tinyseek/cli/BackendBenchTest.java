@@ -33,6 +33,6 @@ class BackendBenchTest {
     void anUnknownBackendInTheListIsAUsageError() {
         MainTest.Result r = MainTest.run("bench", "--backend", "java,mkl");
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("unknown backend 'mkl' in --backend java,mkl; valid: java, naive, blas, cuda");
+        assertThat(r.err()).contains("unknown backend 'mkl' in --backend java,mkl; valid: vector, java, naive, blas, cuda");
     }
 }
