@@ -69,6 +69,23 @@ public final class Backends {
         };
     }
 
+    /// One line on `g` for `bench` and `inspect`: its name, and for `vector` its vector width, for
+    /// `java` whether the faster `vector` was left out for want of its module.
+    public static String describe(Gemm g) {
+        String threads = Parallel.threads() + (Parallel.threads() == 1 ? " thread" : " threads");
+        return switch (g.name()) {
+            case "vector" -> "vector (Vector API, " + vectorShape() + ", " + threads + ")";
+            case "java" -> "java (plain Java, " + threads + (vectorPresent() ? ")"
+                    : "; vector needs --add-modules jdk.incubator.vector, which ./tinyseek passes)");
+            default -> g.name() + " (" + threads + ")";
+        };
+    }
+
+    /// Only called where the module is present (the `vector` backend is in use).
+    private static String vectorShape() {
+        return VectorGemm.shape();
+    }
+
     /// `use(byName(name))`.
     public static void use(String name) {
         use(byName(name));

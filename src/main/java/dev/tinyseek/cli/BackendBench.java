@@ -69,6 +69,9 @@ final class BackendBench {
     private static int runAll(List<Gemm> gemms, ModelConfig cfg, String preset, int batch, int seqLen, double seconds,
                               PrintStream out) throws Exception {
         int n = batch * seqLen;
+        for (Gemm g : gemms) {
+            out.println("backend: " + Backends.describe(g));
+        }
         out.printf("backends %s, %d threads, preset %s, training batch %d x %d; best of %d interleaved rounds "
                         + "(absolute figures depend on the machine's load; ratios come from the same rounds)%n",
                 names(gemms), Parallel.threads(), preset, batch, seqLen, ROUNDS);
@@ -115,6 +118,9 @@ final class BackendBench {
         for (Gemm g : gemms) {
             out.printf(" %9s", g.name());
         }
+        if (gemms.size() > 1) {
+            out.printf(" %9s", gemms.get(1).name() + "/" + gemms.get(0).name());
+        }
         boolean hasBlas = names(gemms).contains("blas");
         if (c != null) {
             out.printf(" %10s", "C OpenBLAS");
@@ -129,6 +135,9 @@ final class BackendBench {
             double[] r = e.getValue();
             for (int g = 0; g < gemms.size(); g++) {
                 out.printf(" %9.1f", r[g]);
+            }
+            if (gemms.size() > 1) {
+                out.printf(" %8.2fx", r[1] / r[0]);
             }
             if (c != null) {
                 out.printf(" %10.1f", r[gemms.size()]);
@@ -167,8 +176,8 @@ final class BackendBench {
         }
         out.printf("training %s (batch %d x %d), tokens/s:%n", preset, batch, seqLen);
         for (int g = 0; g < gemms.size(); g++) {
-            out.printf("  %-6s %8.0f tokens/s  (%.2fx java)   GEMM running %2.0f%% of the run's time%n", gemms.get(g).name(), tps[g],
-                    tps[g] / tps[0], 100 * gemmShare[g]);
+            out.printf("  %-6s %8.0f tokens/s  (%.2fx %s)   GEMM running %2.0f%% of the run's time%n", gemms.get(g).name(), tps[g],
+                    tps[g] / tps[0], gemms.get(0).name(), 100 * gemmShare[g]);
         }
         out.println("  (GEMM share: wall time during which a GEMM call was running, over the run's wall time. What is");
         out.println("   not GEMM - attention softmax, RMSNorm, RoPE, routing, SwiGLU, cross-entropy, AdamW, copies -");

@@ -20,12 +20,15 @@ class BackendBenchTest {
 
     @Test
     void comparesBackendsOnTheModelsShapesAndTraining() {
-        MainTest.Result r = MainTest.run("bench", "--backend", "java", "--preset", "tiny", "--batch", "1",
+        MainTest.Result r = MainTest.run("bench", "--backend", "java,vector", "--preset", "tiny", "--batch", "1",
                 "--seq-len", "16", "--seconds", "0.1", "--threads", "1");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("GEMM GFLOP/s").contains("512^3").contains("16x256x64") // N = 1 x 16 tokens, lm_head [256, 64]
                 .contains("self_attn.o_proj").contains("lm_head")
-                .contains("training tiny (batch 1 x 16), tokens/s:").containsPattern("java +\\d+ tokens/s +\\(1.00x java\\)");
+                .contains("training tiny (batch 1 x 16), tokens/s:").containsPattern("java +\\d+ tokens/s +\\(1.00x java\\)")
+                .containsPattern("vector +\\d+ tokens/s +\\(\\d+\\.\\d\\dx java\\)")
+                .contains("backend: java (plain Java, 1 thread)").containsPattern("backend: vector \\(Vector API, \\d+ floats")
+                .contains("vector/java").containsPattern("512\\^3 .* +\\d+\\.\\d+x");
         assertThat(Backends.gemm()).isSameAs(before);
     }
 
