@@ -24,7 +24,8 @@ import jdk.incubator.vector.VectorSpecies;
 /// 3. Tasks are tiles (8 rows × one panel), independent outputs, spread by [Parallel].
 ///
 /// Few rows with `B` transposed (decoding a token: `y = x Wᵀ` with one row of `x`) go to
-/// [JavaGemm]'s dot products: packing `W` would cost more than the product.
+/// [JavaGemm]'s dot products: packing `W` would cost more than the product. A caller that keeps
+/// `Wᵀ` can use [FewRowGemm] instead, with the same bits ([#naiveBits()]).
 public final class VectorGemm implements Gemm {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -45,6 +46,11 @@ public final class VectorGemm implements Gemm {
     @Override
     public String name() {
         return "vector";
+    }
+
+    @Override
+    public boolean naiveBits() {
+        return true;
     }
 
     /// The vector shape this backend runs with, for messages: e.g. `16 floats (512 bits)`.

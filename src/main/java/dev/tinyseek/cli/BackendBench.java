@@ -228,6 +228,11 @@ final class BackendBench {
         }
 
         @Override
+        public boolean naiveBits() {
+            return inner.naiveBits();
+        }
+
+        @Override
         public void gemm(boolean transA, boolean transB, int m, int n, int k,
                          float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
             enter();

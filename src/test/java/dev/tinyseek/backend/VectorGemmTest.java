@@ -115,5 +115,23 @@ class VectorGemmTest {
     void theDefaultBackendIsTheVectorOneWhenTheModuleIsThereAndItNamesItsVectorShape() {
         assertThat(Backends.defaultGemm().name()).isEqualTo("vector");
         assertThat(VectorGemm.shape()).matches("\\d+ floats \\(\\d+ bits\\)");
+        // the Java backends say they give the naive bits (what the tests above check); a wrapper that
+        // says nothing does not
+        assertThat(new VectorGemm().naiveBits()).isTrue();
+        assertThat(new JavaGemm().naiveBits()).isTrue();
+        assertThat(new NaiveGemm().naiveBits()).isTrue();
+        Gemm other = new Gemm() {
+            @Override
+            public String name() {
+                return "other";
+            }
+
+            @Override
+            public void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
+                             float[] c, int cOff, boolean accumulate) {
+                new NaiveGemm().gemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
+            }
+        };
+        assertThat(other.naiveBits()).isFalse();
     }
 }
