@@ -56,18 +56,32 @@ final class BackendBench {
         return out;
     }
 
+    /// Runs the comparison; with `json`, the figures are printed as one JSON object instead of
+    /// the tables (`backends`, `threads`, `preset`, `gemm_gflops` by shape and backend,
+    /// `train_tokens_per_s` and `train_gemm_share` by backend).
     static int run(List<Gemm> gemms, ModelConfig cfg, String preset, int batch, int seqLen, double seconds,
-                   PrintStream out) throws Exception {
+                   PrintStream out, boolean json) throws Exception {
         Gemm before = Backends.gemm();
+        Map<String, Object> r = new LinkedHashMap<>();
         try {
-            return runAll(gemms, cfg, preset, batch, seqLen, seconds, out);
+            runAll(gemms, cfg, preset, batch, seqLen, seconds,
+                    json ? new PrintStream(java.io.OutputStream.nullOutputStream()) : out, r);
         } finally {
             Backends.use(before);
         }
+        if (json) {
+            out.println(dev.tinyseek.io.Json.write(r, false));
+        }
+        return 0;
     }
 
-    private static int runAll(List<Gemm> gemms, ModelConfig cfg, String preset, int batch, int seqLen, double seconds,
-                              PrintStream out) throws Exception {
+    private static void runAll(List<Gemm> gemms, ModelConfig cfg, String preset, int batch, int seqLen, double seconds,
+                               PrintStream out, Map<String, Object> json) throws Exception {
+        json.put("backends", names(gemms));
+        json.put("threads", Parallel.threads());
+        json.put("preset", preset);
+        json.put("train_batch", batch);
+        json.put("train_seq_len", seqLen);
         int n = batch * seqLen;
         for (Gemm g : gemms) {
             out.println("backend: " + Backends.describe(g));
@@ -130,6 +144,18 @@ final class BackendBench {
         }
         out.println();
         int blas = names(gemms).indexOf("blas");
+        Map<String, Object> gemmJson = new LinkedHashMap<>();
+        for (var e : best.entrySet()) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            for (int g = 0; g < gemms.size(); g++) {
+                one.put(gemms.get(g).name(), round(e.getValue()[g]));
+            }
+            if (c != null) {
+                one.put("c_openblas", round(e.getValue()[gemms.size()]));
+            }
+            gemmJson.put(e.getKey(), one);
+        }
+        json.put("gemm_gflops", gemmJson);
         for (var e : best.entrySet()) {
             out.printf("%-16s %-30s", e.getKey(), labels.getOrDefault(e.getKey(), ""));
             double[] r = e.getValue();
@@ -182,7 +208,17 @@ final class BackendBench {
         out.println("  (GEMM share: wall time during which a GEMM call was running, over the run's wall time. What is");
         out.println("   not GEMM - attention softmax, RMSNorm, RoPE, routing, SwiGLU, cross-entropy, AdamW, copies -");
         out.println("   runs in Java whatever the backend, and bounds the speed-up any GEMM backend can give.)");
-        return 0;
+        Map<String, Object> tpsJson = new LinkedHashMap<>(), shareJson = new LinkedHashMap<>();
+        for (int g = 0; g < gemms.size(); g++) {
+            tpsJson.put(gemms.get(g).name(), round(tps[g]));
+            shareJson.put(gemms.get(g).name(), round(gemmShare[g]));
+        }
+        json.put("train_tokens_per_s", tpsJson);
+        json.put("train_gemm_share", shareJson);
+    }
+
+    private static double round(double x) {
+        return Math.round(x * 100) / 100.0;
     }
 
     private static List<String> names(List<Gemm> gemms) {

@@ -67,7 +67,7 @@ final class BenchCommand implements Main.Command {
         double seconds = a.number("seconds", 0.1, 600);
         Parallel.setThreads(a.integer("threads", 1, 1024));
         if (a.string("backend") != null) {
-            return BackendBench.run(BackendBench.parse(a.string("backend")), cfg, preset, batch, seqLen, seconds, out);
+            return BackendBench.run(BackendBench.parse(a.string("backend")), cfg, preset, batch, seqLen, seconds, out, a.isSet("json"));
         }
         boolean json = a.isSet("json");
         PrintStream log = json ? new PrintStream(java.io.OutputStream.nullOutputStream()) : out;

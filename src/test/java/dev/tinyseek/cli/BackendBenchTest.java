@@ -33,6 +33,20 @@ class BackendBenchTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void withJsonTheComparisonIsOneJsonObject() {
+        MainTest.Result r = MainTest.run("bench", "--backend", "naive,java", "--json", "--preset", "tiny", "--batch", "1",
+                "--seq-len", "8", "--seconds", "0.1", "--threads", "1");
+        assertThat(r.code()).as(r.err()).isZero();
+        var json = (java.util.Map<String, Object>) dev.tinyseek.io.Json.parse(r.out().strip());
+        assertThat(json.get("backends")).isEqualTo(java.util.List.of("naive", "java"));
+        assertThat(json).containsKeys("threads", "preset", "gemm_gflops", "train_tokens_per_s", "train_gemm_share");
+        var gemm = (java.util.Map<String, Object>) json.get("gemm_gflops");
+        assertThat((java.util.Map<String, Object>) gemm.get("8x256x64")).containsKeys("naive", "java");
+        assertThat((java.util.Map<String, Object>) json.get("train_tokens_per_s")).containsKeys("naive", "java");
+    }
+
+    @Test
     void anUnknownBackendInTheListIsAUsageError() {
         MainTest.Result r = MainTest.run("bench", "--backend", "java,mkl");
         assertThat(r.code()).isEqualTo(2);
