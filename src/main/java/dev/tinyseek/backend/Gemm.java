@@ -16,6 +16,13 @@ public interface Gemm {
     /// A short name for messages and benchmarks: `naive`, `java`, `blas`, `cuda`.
     String name();
 
+    /// Whether every result is [NaiveGemm]'s to the bit (`naive`, `java`, `vector`: one `float` sum
+    /// per output in `k` order). Where it is, a caller may run a product through another path that
+    /// keeps that order, such as decoding's [FewRowGemm], and no result changes.
+    default boolean naiveBits() {
+        return false;
+    }
+
     /// `C (+)= op(A)·op(B)`; see the interface comment for layouts.
     void gemm(boolean transA, boolean transB, int m, int n, int k,
               float[] a, int aOff,   // [M,K] or [K,M]

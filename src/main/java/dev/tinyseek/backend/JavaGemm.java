@@ -26,6 +26,11 @@ public final class JavaGemm implements Gemm {
     }
 
     @Override
+    public boolean naiveBits() {
+        return true;
+    }
+
+    @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k,
                      float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
         Gemm.checkShapes(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff);
@@ -72,7 +77,7 @@ public final class JavaGemm implements Gemm {
     /// the packed path's time at the presets' shapes), so
     /// each output is a plain dot product of a row of A with a row of B `[N, K]`, four outputs
     /// at a time so that four independent sums keep the CPU busy. Same order, same bits.
-    private static void dots(boolean transA, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
+    static void dots(boolean transA, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
                              float[] c, int cOff, boolean accumulate) {
         int groups = (n + 3) / 4;
         int grain = Parallel.grainFor(4L * k * m);

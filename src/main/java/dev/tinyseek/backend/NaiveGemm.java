@@ -10,6 +10,11 @@ public final class NaiveGemm implements Gemm {
     }
 
     @Override
+    public boolean naiveBits() {
+        return true;
+    }
+
+    @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k,
                      float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
         Gemm.checkShapes(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff);

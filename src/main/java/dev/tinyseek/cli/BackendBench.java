@@ -56,19 +56,36 @@ final class BackendBench {
         return out;
     }
 
+    /// Runs the comparison; with `json`, the figures are printed as one JSON object instead of
+    /// the tables (`backends`, `threads`, `preset`, `gemm_gflops` by shape and backend,
+    /// `train_tokens_per_s` and `train_gemm_share` by backend).
     static int run(List<Gemm> gemms, ModelConfig cfg, String preset, int batch, int seqLen, double seconds,
-                   PrintStream out) throws Exception {
+                   PrintStream out, boolean json) throws Exception {
         Gemm before = Backends.gemm();
+        Map<String, Object> r = new LinkedHashMap<>();
         try {
-            return runAll(gemms, cfg, preset, batch, seqLen, seconds, out);
+            runAll(gemms, cfg, preset, batch, seqLen, seconds,
+                    json ? new PrintStream(java.io.OutputStream.nullOutputStream()) : out, r);
         } finally {
             Backends.use(before);
         }
+        if (json) {
+            out.println(dev.tinyseek.io.Json.write(r, false));
+        }
+        return 0;
     }
 
-    private static int runAll(List<Gemm> gemms, ModelConfig cfg, String preset, int batch, int seqLen, double seconds,
-                              PrintStream out) throws Exception {
+    private static void runAll(List<Gemm> gemms, ModelConfig cfg, String preset, int batch, int seqLen, double seconds,
+                               PrintStream out, Map<String, Object> json) throws Exception {
+        json.put("backends", names(gemms));
+        json.put("threads", Parallel.threads());
+        json.put("preset", preset);
+        json.put("train_batch", batch);
+        json.put("train_seq_len", seqLen);
         int n = batch * seqLen;
+        for (Gemm g : gemms) {
+            out.println("backend: " + Backends.describe(g));
+        }
         out.printf("backends %s, %d threads, preset %s, training batch %d x %d; best of %d interleaved rounds "
                         + "(absolute figures depend on the machine's load; ratios come from the same rounds)%n",
                 names(gemms), Parallel.threads(), preset, batch, seqLen, ROUNDS);
@@ -115,6 +132,9 @@ final class BackendBench {
         for (Gemm g : gemms) {
             out.printf(" %9s", g.name());
         }
+        if (gemms.size() > 1) {
+            out.printf(" %9s", gemms.get(1).name() + "/" + gemms.get(0).name());
+        }
         boolean hasBlas = names(gemms).contains("blas");
         if (c != null) {
             out.printf(" %10s", "C OpenBLAS");
@@ -124,11 +144,26 @@ final class BackendBench {
         }
         out.println();
         int blas = names(gemms).indexOf("blas");
+        Map<String, Object> gemmJson = new LinkedHashMap<>();
+        for (var e : best.entrySet()) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            for (int g = 0; g < gemms.size(); g++) {
+                one.put(gemms.get(g).name(), round(e.getValue()[g]));
+            }
+            if (c != null) {
+                one.put("c_openblas", round(e.getValue()[gemms.size()]));
+            }
+            gemmJson.put(e.getKey(), one);
+        }
+        json.put("gemm_gflops", gemmJson);
         for (var e : best.entrySet()) {
             out.printf("%-16s %-30s", e.getKey(), labels.getOrDefault(e.getKey(), ""));
             double[] r = e.getValue();
             for (int g = 0; g < gemms.size(); g++) {
                 out.printf(" %9.1f", r[g]);
+            }
+            if (gemms.size() > 1) {
+                out.printf(" %8.2fx", r[1] / r[0]);
             }
             if (c != null) {
                 out.printf(" %10.1f", r[gemms.size()]);
@@ -167,13 +202,23 @@ final class BackendBench {
         }
         out.printf("training %s (batch %d x %d), tokens/s:%n", preset, batch, seqLen);
         for (int g = 0; g < gemms.size(); g++) {
-            out.printf("  %-6s %8.0f tokens/s  (%.2fx java)   GEMM running %2.0f%% of the run's time%n", gemms.get(g).name(), tps[g],
-                    tps[g] / tps[0], 100 * gemmShare[g]);
+            out.printf("  %-6s %8.0f tokens/s  (%.2fx %s)   GEMM running %2.0f%% of the run's time%n", gemms.get(g).name(), tps[g],
+                    tps[g] / tps[0], gemms.get(0).name(), 100 * gemmShare[g]);
         }
         out.println("  (GEMM share: wall time during which a GEMM call was running, over the run's wall time. What is");
         out.println("   not GEMM - attention softmax, RMSNorm, RoPE, routing, SwiGLU, cross-entropy, AdamW, copies -");
         out.println("   runs in Java whatever the backend, and bounds the speed-up any GEMM backend can give.)");
-        return 0;
+        Map<String, Object> tpsJson = new LinkedHashMap<>(), shareJson = new LinkedHashMap<>();
+        for (int g = 0; g < gemms.size(); g++) {
+            tpsJson.put(gemms.get(g).name(), round(tps[g]));
+            shareJson.put(gemms.get(g).name(), round(gemmShare[g]));
+        }
+        json.put("train_tokens_per_s", tpsJson);
+        json.put("train_gemm_share", shareJson);
+    }
+
+    private static double round(double x) {
+        return Math.round(x * 100) / 100.0;
     }
 
     private static List<String> names(List<Gemm> gemms) {
@@ -216,6 +261,11 @@ final class BackendBench {
         @Override
         public String name() {
             return inner.name();
+        }
+
+        @Override
+        public boolean naiveBits() {
+            return inner.naiveBits();
         }
 
         @Override

@@ -42,7 +42,7 @@ final class BenchCommand implements Main.Command {
                 .option("seconds", "X", "3", "target seconds per measurement")
                 .option("threads", "N", String.valueOf(Runtime.getRuntime().availableProcessors()), "worker threads")
                 .flag("json", "print the figures as one JSON object")
-                .option("backend", "LIST", null, "compare GEMM backends instead, e.g. java,blas,cuda (GEMM GFLOP/s, C OpenBLAS baseline, training tokens/s)")
+                .option("backend", "LIST", null, "compare GEMM backends instead, e.g. java,vector,blas (GEMM GFLOP/s, C OpenBLAS baseline, training tokens/s)")
                 .flag("mtp", "speculative decoding with MTP instead (see 'tinyseek bench --mtp --help')");
     }
 
@@ -67,7 +67,7 @@ final class BenchCommand implements Main.Command {
         double seconds = a.number("seconds", 0.1, 600);
         Parallel.setThreads(a.integer("threads", 1, 1024));
         if (a.string("backend") != null) {
-            return BackendBench.run(BackendBench.parse(a.string("backend")), cfg, preset, batch, seqLen, seconds, out);
+            return BackendBench.run(BackendBench.parse(a.string("backend")), cfg, preset, batch, seqLen, seconds, out, a.isSet("json"));
         }
         boolean json = a.isSet("json");
         PrintStream log = json ? new PrintStream(java.io.OutputStream.nullOutputStream()) : out;
@@ -78,6 +78,7 @@ final class BenchCommand implements Main.Command {
         r.put("preset", preset);
         r.put("arch", arch);
 
+        log.println("backend: " + Backends.describe(Backends.gemm()));
         // 1. GEMM at 512³ against the naive loops
         double naive = gflops(new NaiveGemm(), 512, 512, 512, Math.min(seconds, 2));
         double fast = gflops(Backends.gemm(), 512, 512, 512, seconds);

@@ -41,6 +41,7 @@ final class InspectCommand implements Main.Command {
         List<String> notes = new ArrayList<>();
         Transformer model = Checkpoint.load(dir, notes::add);
         out.println("checkpoint " + dir + ": loads cleanly");
+        out.println("GEMM backend: " + dev.tinyseek.backend.Backends.describe(dev.tinyseek.backend.Backends.gemm()));
         for (String n : notes) {
             out.println("note: " + n);
         }

@@ -95,7 +95,7 @@ public final class Main {
         COMMANDS.forEach((name, c) -> sb.append(String.format("  %-17s %s%n", name, c.summary())));
         sb.append(String.format("  %-17s %s%n", "test", "run the test suite (./tinyseek launcher only)"));
         sb.append(String.format("  %-17s %s%n", "jshell", "JShell with tinyseek loaded and notebooks/tinyseek.jsh (./tinyseek launcher only)"));
-        sb.append("\nglobal: --debug prints stack traces; --version; --backend java|naive|blas|cuda (before the command) picks the GEMM\n");
+        sb.append("\nglobal: --debug prints stack traces; --version; --backend vector|java|naive|blas|cuda (before the command) picks the GEMM\n");
         return sb.toString();
     }
 

@@ -43,10 +43,10 @@ class BackendFlagTest {
     void anUnknownOrMissingNameIsAUsageErrorListingTheValidOnes() {
         MainTest.Result r = MainTest.run("--backend", "mkl", "cost");
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err().strip()).isEqualTo("tinyseek: unknown backend 'mkl' for --backend; valid: java, naive, blas, cuda");
+        assertThat(r.err().strip()).isEqualTo("tinyseek: unknown backend 'mkl' for --backend; valid: vector, java, naive, blas, cuda");
         MainTest.Result none = MainTest.run("--backend");
         assertThat(none.code()).isEqualTo(2);
-        assertThat(none.err()).contains("--backend needs a name: java, naive, blas, cuda");
+        assertThat(none.err()).contains("--backend needs a name: vector, java, naive, blas, cuda");
         assertThat(Backends.gemm()).isSameAs(before);
     }
 

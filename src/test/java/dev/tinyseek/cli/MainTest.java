@@ -102,7 +102,8 @@ class MainTest {
         Result ok = run("inspect", dir.toString());
         assertThat(ok.code).as(ok.err).isZero();
         assertThat(ok.out).contains("\"hidden_size\": 64").containsPattern("model.layers.1.mlp.down_proj.weight +BF16 +\\[64, 128\\]")
-                .contains("123,200 total").contains("KV cache: 320 numbers per token");
+                .contains("123,200 total").contains("KV cache: 320 numbers per token")
+                .containsPattern("GEMM backend: [a-z]+ \\(");
         java.nio.file.Files.write(dir.resolve("model.safetensors"), new byte[] {1, 2, 3});
         Result bad = run("inspect", dir.toString());
         assertThat(bad.code).isEqualTo(1);
