@@ -1,6 +1,7 @@
 package dev.tinyseek.moe;
 
 import dev.tinyseek.tensor.Rng;
+import dev.tinyseek.testkit.GradCheck;
 import dev.tinyseek.testkit.Property;
 import org.junit.jupiter.api.Test;
 
@@ -18,11 +19,12 @@ import static org.assertj.core.api.Assertions.within;
 /// The router against an independent reference written here from `docs/moe.md#the-router-step-by-step`, and its rules.
 class GateTest {
 
-    record Case(int c, int e, int k, int groups, int keep, float[] x, float[] w, float[] bias, int n) {
+    record Case(int c, int e, int k, int groups, int keep, float[] x, float[] w, float[] bias, int n,
+                boolean normalize, double scale) {
     }
 
     static Gate gate(Case k) {
-        Gate g = new Gate("g", k.c, k.e, k.k, k.groups, k.keep, Gate.Scoring.SIGMOID, true, 2.5, true, new Rng(1), 0.1);
+        Gate g = new Gate("g", k.c, k.e, k.k, k.groups, k.keep, Gate.Scoring.SIGMOID, k.normalize, k.scale, true, new Rng(1), 0.1);
         System.arraycopy(k.w, 0, g.weight.data, 0, k.w.length);
         System.arraycopy(k.bias, 0, g.bias.data, 0, k.bias.length);
         return g;
@@ -68,10 +70,10 @@ class GateTest {
             int e = groups * per;
             int keep = g.intIn(1, groups);
             int k = g.intIn(1, keep * per);
-            int c = g.dim(1, 12), n = g.dim(1, 6);
+            int c = g.dim(1, 12), n = g.dim(2, 6);
             float[] bias = g.floats(e, dev.tinyseek.testkit.Gen.Dist.NORMAL);
             return new Case(c, e, k, groups, keep, g.floats(n * c, dev.tinyseek.testkit.Gen.Dist.NORMAL),
-                    g.floats(e * c, dev.tinyseek.testkit.Gen.Dist.NORMAL), bias, n);
+                    g.floats(e * c, dev.tinyseek.testkit.Gen.Dist.NORMAL), bias, n, g.bool(), g.doubleIn(0.3, 3.0));
         }, k -> {
             Gate gate = gate(k);
             Gate.Routing r = gate.route(k.x, k.n);
@@ -84,14 +86,114 @@ class GateTest {
                     sum += r.scores()[t * k.e + got[j]];
                 }
                 double wsum = 0;
-                for (int j = 0; j < k.k; j++) { // unbiased, renormalised, scaled
-                    double expect = 2.5 * r.scores()[t * k.e + got[j]] / sum;
-                    assertThat((double) r.weights()[t * k.k + j]).isCloseTo(expect, within(1e-5));
+                for (int j = 0; j < k.k; j++) { // unbiased, renormalised when asked, scaled
+                    double expect = k.scale * r.scores()[t * k.e + got[j]] / (k.normalize ? sum : 1);
+                    assertThat((double) r.weights()[t * k.k + j]).as("token %d slot %d", t, j).isCloseTo(expect, within(1e-5));
                     wsum += r.weights()[t * k.k + j];
                 }
-                assertThat(wsum).isCloseTo(2.5, within(1e-5));
+                assertThat(wsum).isCloseTo(k.scale * (k.normalize ? 1 : sum), within(1e-5));
             }
         });
+    }
+
+    record BackCase(int c, int e, int k, int n, Gate.Scoring scoring, boolean normalize, double scale, float[] x,
+                    float[] w, float[] dWeights, float[] dScores, float[] dxBefore, float[] gradBefore) {
+    }
+
+    /// The gate values and affinities as functions of `x` and the weight, in double, for the
+    /// experts `chosen` (held fixed): `L = Σ dWeights·g + Σ dScores·s`.
+    static double gateObjective(BackCase c, int[] chosen, double[] x, double[] w) {
+        double l = 0;
+        for (int t = 0; t < c.n; t++) {
+            double[] z = new double[c.e], s = new double[c.e];
+            double max = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < c.e; i++) {
+                for (int j = 0; j < c.c; j++) {
+                    z[i] += x[t * c.c + j] * w[i * c.c + j];
+                }
+                max = Math.max(max, z[i]);
+            }
+            double norm = 0;
+            for (int i = 0; i < c.e; i++) {
+                s[i] = c.scoring == Gate.Scoring.SIGMOID ? 1 / (1 + Math.exp(-z[i])) : Math.exp(z[i] - max);
+                norm += s[i];
+            }
+            double chosenSum = 0;
+            for (int i = 0; i < c.e; i++) {
+                if (c.scoring == Gate.Scoring.SOFTMAX) {
+                    s[i] /= norm;
+                }
+                l += (c.dScores == null ? 0 : c.dScores[t * c.e + i]) * s[i];
+            }
+            for (int j = 0; j < c.k; j++) {
+                chosenSum += s[chosen[t * c.k + j]];
+            }
+            for (int j = 0; j < c.k; j++) {
+                double g = c.scale * s[chosen[t * c.k + j]] / (c.normalize ? chosenSum : 1);
+                l += c.dWeights[t * c.k + j] * g;
+            }
+        }
+        return l;
+    }
+
+    /// Backward against central differences, for both affinity functions, with and without
+    /// renormalisation, with and without an extra affinity gradient, on several tokens; the
+    /// gradients are added to what `dx` and the weight's gradient already hold.
+    @Test
+    void backwardMatchesFiniteDifferencesAndAccumulates() {
+        Property.forAll("gate backward vs finite differences", g -> {
+            int e = g.intIn(2, 6), k = g.intIn(1, e), c = g.dim(1, 5), n = g.dim(2, 5);
+            return new BackCase(c, e, k, n, g.bool() ? Gate.Scoring.SIGMOID : Gate.Scoring.SOFTMAX, g.bool(),
+                    g.doubleIn(0.3, 3.0), g.normal(n * c, 1.0), g.normal(e * c, 0.7), g.normal(n * k, 1.0),
+                    g.bool() ? g.normal(n * e, 1.0) : null, g.normal(n * c, 1.0), g.normal(e * c, 1.0));
+        }, c -> {
+            Gate gate = new Gate("g", c.c, c.e, c.k, 1, 1, c.scoring, c.normalize, c.scale, false, new Rng(1), 0.1);
+            System.arraycopy(c.w, 0, gate.weight.data, 0, c.w.length);
+            System.arraycopy(c.gradBefore, 0, gate.weight.grad, 0, c.gradBefore.length);
+            Gate.Routing r = gate.route(c.x, c.n);
+            float[] dx = c.dxBefore.clone();
+            float[] dScores = c.dScores == null ? null : c.dScores.clone();
+            gate.backward(dx, r, c.dWeights, dScores, c.x);
+            if (c.dScores != null) {
+                assertThat(dScores).as("dScores is read, not written").containsExactly(c.dScores);
+            }
+            double[][] args = {GradCheck.toDouble(c.x), GradCheck.toDouble(c.w)};
+            int[] chosen = r.experts();
+            float[] addedX = new float[dx.length], addedW = new float[c.w.length];
+            for (int i = 0; i < dx.length; i++) {
+                addedX[i] = dx[i] - c.dxBefore[i];
+            }
+            for (int i = 0; i < addedW.length; i++) {
+                addedW[i] = gate.weight.grad[i] - c.gradBefore[i];
+            }
+            GradCheck.assertClose("dx", GradCheck.numeric(a -> gateObjective(c, chosen, a[0], a[1]), args, 0), addedX, 1e-3, 1e-4);
+            GradCheck.assertClose("dW", GradCheck.numeric(a -> gateObjective(c, chosen, a[0], a[1]), args, 1), addedW, 1e-3, 1e-4);
+        });
+    }
+
+    /// Every setting at the edge of its valid range builds; one step past it is rejected.
+    @Test
+    void routingSettingsAreCheckedAtTheirBoundaries() {
+        Rng r = new Rng(1);
+        // valid edges: K = E, one group, groups = E, topk_group = n_group, K = topk_group × per group
+        new Gate("g", 2, 4, 4, 1, 1, Gate.Scoring.SIGMOID, true, 1, true, r, 0.1);
+        new Gate("g", 2, 4, 1, 4, 4, Gate.Scoring.SIGMOID, true, 1, true, r, 0.1);
+        new Gate("g", 2, 4, 2, 2, 1, Gate.Scoring.SIGMOID, true, 1, true, r, 0.1);
+        new Gate("g", 2, 1, 1, 1, 1, Gate.Scoring.SIGMOID, true, 1, true, r, 0.1);
+        assertThatThrownBy(() -> new Gate("g", 2, 4, 0, 1, 1, Gate.Scoring.SIGMOID, true, 1, true, r, 0.1))
+                .hasMessageContaining("num_experts_per_tok = 0");
+        assertThatThrownBy(() -> new Gate("g", 2, 4, 5, 1, 1, Gate.Scoring.SIGMOID, true, 1, true, r, 0.1))
+                .hasMessageContaining("num_experts_per_tok = 5");
+        assertThatThrownBy(() -> new Gate("g", 2, 0, 1, 1, 1, Gate.Scoring.SIGMOID, true, 1, true, r, 0.1))
+                .hasMessageContaining("n_routed_experts = 0");
+        assertThatThrownBy(() -> new Gate("g", 2, 4, 1, 0, 1, Gate.Scoring.SIGMOID, true, 1, true, r, 0.1))
+                .hasMessageContaining("n_group = 0");
+        assertThatThrownBy(() -> new Gate("g", 2, 4, 1, 2, 0, Gate.Scoring.SIGMOID, true, 1, true, r, 0.1))
+                .hasMessageContaining("topk_group = 0");
+        assertThatThrownBy(() -> new Gate("g", 2, 4, 1, 2, 3, Gate.Scoring.SIGMOID, true, 1, true, r, 0.1))
+                .hasMessageContaining("topk_group = 3");
+        assertThatThrownBy(() -> new Gate("g", 2, 4, 3, 2, 1, Gate.Scoring.SIGMOID, true, 1, true, r, 0.1))
+                .hasMessageContaining("num_experts_per_tok = 3");
     }
 
     /// With negative selection scores, masking excluded groups with 0 instead of −∞ would let an

@@ -117,6 +117,43 @@ class MoeLayerTest {
         return o;
     }
 
+    /// The layer reports the balance loss of its own routing, scaled by the α it was given, and
+    /// reports none (0, no gradient array) when α = 0.
+    @Test
+    void reportsTheBalanceLossOfItsRoutingExactlyWhenAlphaIsPositive() {
+        Rng rng = new Rng(21);
+        for (double alpha : new double[] {0, 1e-4, 0.37, 2.0}) {
+            MoeLayer m = layer(20);
+            m.setBalanceLossAlpha(alpha);
+            int b = 3, t = 5;
+            float[] x = input(b * t, 22 + (long) (rng.nextDouble() * 1000));
+            MoeLayer.Saved s = m.forward(x, b, t);
+            if (alpha == 0) {
+                assertThat(s.balanceLoss()).isZero();
+                assertThat(s.dBalanceScores()).isNull();
+                continue;
+            }
+            float[] want = new float[b * t * E];
+            double expect = SequenceBalanceLoss.lossAndGradient(s.routing(), b, t, alpha, want);
+            assertThat(expect).isPositive();
+            assertThat(s.balanceLoss()).as("alpha %s", alpha).isEqualTo(expect);
+            assertThat(s.dBalanceScores()).containsExactly(want);
+        }
+    }
+
+    @Test
+    void settingsOutsideTheirRangeAreRejected() {
+        assertThatThrownBy(() -> new MoeLayer("l", C, E, 1, 0, K, 2, 1, "sigmoid", true, 1, true, new Rng(1), 0.1))
+                .hasMessageContaining("moe_intermediate_size = 0");
+        assertThatThrownBy(() -> new MoeLayer("l", C, E, -1, INNER, K, 2, 1, "sigmoid", true, 1, true, new Rng(1), 0.1))
+                .hasMessageContaining("n_shared_experts = -1");
+        MoeLayer m = new MoeLayer("l", C, E, 0, 1, K, 2, 1, "softmax", true, 1, true, new Rng(1), 0.1); // smallest valid
+        assertThat(m.shared).isNull();
+        assertThatThrownBy(() -> m.setBalanceLossAlpha(-1e-9)).hasMessageContaining("alpha = -1.0E-9");
+        assertThatThrownBy(() -> m.setBalanceLossAlpha(Double.NaN)).hasMessageContaining("alpha = NaN");
+        m.setBalanceLossAlpha(0); // 0 = off is allowed
+    }
+
     @Test
     void anExpertWithoutTokensIsNeverRunAndGetsNoGradient() {
         MoeLayer m = layer(7);
