@@ -38,8 +38,7 @@ class ResumeTest {
         AdamW optB = AdamW.deepseek(b.params());
         TaskData dataB = data();
         List<Trainer.Step> resumed = new ArrayList<>(new Trainer(null).train(b, optB, dataB, OPTIONS, null, 0, 4, null).steps());
-        Checkpoint.save(b, dir, Dtype.F32, Map.of());
-        TrainingState.save(dir, optB, b.params(), 4, dataB.rngState(), Map.of("digits", "2"));
+        TrainingState.save(dir, b, optB, 4, dataB.rngState(), Map.of("digits", "2"));
 
         // 3. fresh objects from the files, the remaining six steps
         Transformer c = Checkpoint.load(dir);
