@@ -3,11 +3,13 @@ package dev.tinyseek.cli;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /// `tinyseek notebook FILE...`: runs notebooks in a terminal, cell by cell, for those without
-/// Jupyter; `--write` stores the outputs back into the files.
+/// Jupyter, showing each markdown cell, each code cell and its output as it runs (`--quiet`:
+/// only the outputs); `--write` stores the outputs back into the files.
 final class NotebookCommand implements Main.Command {
 
     @Override
@@ -16,11 +18,16 @@ final class NotebookCommand implements Main.Command {
     }
 
     static Args spec() {
-        return new Args("notebook", "Runs each notebook's code cells in one fresh JShell (no Jupyter needed) and prints\n"
-                + "every cell's output; stops at the first cell that fails (exit code 1). --write saves the outputs\n"
-                + "into the notebook, so that what a reader sees is what the code does.")
+        return new Args("notebook", "Runs each notebook's code cells in one fresh JShell (no Jupyter needed) and shows the\n"
+                + "notebook as it runs: its text, its code, and every cell's output as it is printed. Stops at the first cell\n"
+                + "that fails, runs too long, prints too much or ends its JVM (exit code 1). --write saves the outputs into\n"
+                + "the notebook, so that what a reader sees is what the code does.")
                 .positional("FILE...", "one or more .ipynb notebooks (or .jsh JShell scripts, run as one cell)")
-                .flag("write", "store the outputs in the notebook files");
+                .flag("write", "store the outputs in the notebook files")
+                .flag("quiet", "show only each code cell's number and output, not the text and code")
+                .option("cell-timeout", "SECONDS", "600", "stop a cell that runs longer (and fail)")
+                .option("max-output", "BYTES", "1048576", "stop a cell that prints more (and fail)")
+                .option("heap", "MB", "2048", "heap of the JVM the cells run in");
     }
 
     @Override
@@ -31,6 +38,9 @@ final class NotebookCommand implements Main.Command {
             return 0;
         }
         a.positional(0, "FILE");
+        NotebookRunner.Limits limits = new NotebookRunner.Limits(a.integer("heap", 16, 1 << 20),
+                Duration.ofSeconds(a.integer("cell-timeout", 1, 1_000_000)), a.integer("max-output", 1, Integer.MAX_VALUE - 8));
+        boolean quiet = a.isSet("quiet");
         List<Path> files = a.positionals().stream().map(Path::of).toList();
         List<Path> cp = new ArrayList<>();
         String self = System.getProperty("java.class.path");
@@ -44,16 +54,14 @@ final class NotebookCommand implements Main.Command {
             if (!Files.isRegularFile(f)) {
                 throw new IllegalArgumentException(f + ": no such notebook");
             }
+            List<NotebookFile.Cell> all = NotebookFile.cells(f); // a malformed notebook: one line, before anything runs
             out.println("== " + f);
-            List<NotebookRunner.Cell> cells = NotebookRunner.run(f, cp);
-            for (NotebookRunner.Cell c : cells) {
-                out.println("-- cell " + c.index());
-                out.print(c.output());
-                for (String e : c.errors()) {
-                    out.println("ERROR in cell " + c.index() + ": " + e);
-                }
-            }
+            Show show = new Show(out, all, quiet);
+            List<NotebookRunner.Cell> cells = NotebookRunner.run(f, cp, limits, show);
             boolean ok = cells.stream().allMatch(c -> c.errors().isEmpty());
+            if (ok) {
+                show.text(true); // the text after the last code cell
+            }
             if (!ok) {
                 failed++;
             } else if (a.isSet("write") && f.toString().endsWith(".ipynb")) {
@@ -62,5 +70,63 @@ final class NotebookCommand implements Main.Command {
             }
         }
         return failed == 0 ? 0 : 1;
+    }
+
+    /// Prints the notebook as it runs: the markdown before each code cell, the code, then the
+    /// output as it comes.
+    static final class Show implements NotebookRunner.Listener {
+        private final PrintStream out;
+        private final List<NotebookFile.Cell> all;
+        private final boolean quiet;
+        private int next; // index into `all` of the first cell not shown yet
+        private boolean atLineStart = true;
+
+        Show(PrintStream out, List<NotebookFile.Cell> all, boolean quiet) {
+            this.out = out;
+            this.all = all;
+            this.quiet = quiet;
+        }
+
+        /// Shows the cells not shown yet up to the next code cell (all of them, with `toEnd`).
+        void text(boolean toEnd) {
+            while (next < all.size() && (toEnd || !all.get(next).isCode())) {
+                NotebookFile.Cell c = all.get(next++);
+                if (!c.isCode() && !quiet) {
+                    out.println("-- " + c.type());
+                    out.println(c.source().stripTrailing());
+                }
+            }
+        }
+
+        @Override
+        public void cellStarted(int index, String source) {
+            text(false); // code cells run in order: the next code cell is this one
+            next++;
+            out.println("-- cell " + index);
+            if (!quiet) {
+                for (String line : source.stripTrailing().split("\n", -1)) {
+                    out.println("   " + line);
+                }
+                out.println("-- output of cell " + index);
+            }
+            atLineStart = true;
+        }
+
+        @Override
+        public void output(int index, String text) {
+            out.print(text);
+            out.flush();
+            atLineStart = text.endsWith("\n");
+        }
+
+        @Override
+        public void cellFinished(NotebookRunner.Cell cell) {
+            if (!atLineStart) {
+                out.println();
+            }
+            for (String e : cell.errors()) {
+                out.println("ERROR in cell " + cell.index() + ": " + e);
+            }
+        }
     }
 }

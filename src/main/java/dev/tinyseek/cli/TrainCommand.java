@@ -2,6 +2,7 @@ package dev.tinyseek.cli;
 
 import dev.tinyseek.backend.Parallel;
 import dev.tinyseek.fp8.Accumulation;
+import dev.tinyseek.io.CheckpointDirectory;
 import dev.tinyseek.io.Dtype;
 import dev.tinyseek.model.Checkpoint;
 import dev.tinyseek.model.ModelConfig;
@@ -30,14 +31,19 @@ final class TrainCommand implements Main.Command {
 
     static final String TOKENIZER = "tokenizer.json";
 
+    /// Saves the whole training checkpoint (weights, config, tokenizer, optimizer, trainer state)
+    /// into `dir`, written whole or not at all.
     static void save(Transformer model, AdamW opt, TaskData data, int step, Map<String, String> settings, Path dir,
                      Map<String, String> extra) throws java.io.IOException {
         Map<String, String> meta = new LinkedHashMap<>(settings);
         meta.put("step", String.valueOf(step));
         meta.putAll(extra);
-        Checkpoint.save(model, dir, Dtype.F32, meta);
-        Tokenizer.byteLevel().save(dir.resolve(TOKENIZER));
-        TrainingState.save(dir, opt, model.params(), step, data.rngState(), settings);
+        try (CheckpointDirectory.Save save = CheckpointDirectory.begin(dir)) {
+            Checkpoint.write(model, save.staging(), Dtype.F32, meta);
+            Tokenizer.byteLevel().save(save.staging().resolve(TOKENIZER));
+            TrainingState.write(save.staging(), model, opt, step, data.rngState(), settings);
+            save.commit(step);
+        }
     }
 
     /// The FP8 recipe of `--fp8-tile` and `--fp8-accumulation` (used only with `--precision fp8`).
@@ -88,6 +94,7 @@ final class TrainCommand implements Main.Command {
                 .option("stop-at", "N", "0", "stop after step N and save (the schedule still spans --steps); resume later")
                 .option("resume", "DIR", null, "continue the run saved in DIR (its settings; --steps may extend it)")
                 .option("plots", "DIR", null, "write PNG charts there (loss.png: training loss by step)")
+                .flag("allow-backend-change", "with --resume: continue on another --backend than the run used (not bit-exact)")
                 .flag("quiet", "no progress line");
     }
 
@@ -104,18 +111,19 @@ final class TrainCommand implements Main.Command {
         if (a.has("resume")) {
             resumeDir = Path.of(a.string("resume"));
             resumed = TrainingState.readState(resumeDir);
-            java.util.Set<String> allowed = java.util.Set.of("resume", "steps", "out", "threads", "quiet", "save-every", "stop-at", "plots");
+            java.util.Set<String> allowed = java.util.Set.of("resume", "steps", "out", "threads", "quiet", "save-every", "stop-at", "plots",
+                    "allow-backend-change");
             for (String g : a.given()) {
                 if (!allowed.contains(g)) {
                     throw new Args.UsageException("--" + g + " cannot change when resuming; the run's settings come from "
-                            + resumeDir.resolve(TrainingState.STATE) + " (only --steps, --stop-at, --out, --save-every, --threads, --quiet)");
+                            + resumeDir.resolve(TrainingState.STATE) + " (only --steps, --stop-at, --out, --save-every, --threads, --quiet, --allow-backend-change)");
                 }
             }
             java.util.List<String> argvNow = new java.util.ArrayList<>(java.util.List.of(Args.toArgv(resumed.settings(), spec())));
-            for (String g : a.given()) { // the allowed overrides; "quiet" is the only switch among them
+            for (String g : a.given()) { // the allowed overrides; "quiet" and "allow-backend-change" are switches
                 if (!g.equals("resume")) {
                     argvNow.add("--" + g);
-                    if (!g.equals("quiet")) {
+                    if (!g.equals("quiet") && !g.equals("allow-backend-change")) {
                         argvNow.add(a.string(g));
                     }
                 }
@@ -160,6 +168,11 @@ final class TrainCommand implements Main.Command {
         int until = stopAt == 0 ? steps : stopAt;
         Parallel.setThreads(a.integer("threads", 1, 1024));
         Path outDir = Path.of(a.string("out"));
+        try {
+            CheckpointDirectory.checkWritable(outDir); // now, not after the training
+        } catch (dev.tinyseek.io.CheckpointException e) {
+            throw new Args.UsageException("--out: " + e.getMessage());
+        }
         if (resumed != null && resumed.step() >= until) {
             throw new Args.UsageException("the run in " + resumeDir + " already has " + resumed.step()
                     + " steps; give a larger --steps (or --stop-at) to continue it");
@@ -172,6 +185,7 @@ final class TrainCommand implements Main.Command {
         settings.remove("save-every");
         settings.remove("stop-at");
         settings.remove("plots");
+        settings.remove("allow-backend-change");
         settings.put("warmup", String.valueOf(warmup));
 
         Task task = new Addition(digits, reversed, true);
@@ -191,7 +205,15 @@ final class TrainCommand implements Main.Command {
         TaskData data = new TaskData(task, seed, batch, seqLen);
         int from = 0;
         if (resumed != null) {
-            from = TrainingState.load(resumeDir, opt, model.params()).step();
+            TrainingState.Saved st = TrainingState.load(resumeDir, opt, model.params());
+            from = st.step();
+            if (!a.isSet("allow-backend-change")) {
+                TrainingState.requireSameSetup(st, model, resumeDir);
+            } else if (st.backend() != null && !st.backend().equals(dev.tinyseek.backend.Backends.gemm().name())) {
+                out.printf("note: the run was trained on the '%s' backend and continues on '%s' (--allow-backend-change): "
+                        + "the results will not be bit-identical to a run that never stopped%n", st.backend(),
+                        dev.tinyseek.backend.Backends.gemm().name());
+            }
             data.restore(resumed.dataRngState());
             out.printf("resuming %s at step %d of %d%n", resumeDir, from, steps);
         }

@@ -139,6 +139,7 @@ public final class Safetensors {
                 ch.force(true);
             }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            CheckpointDirectory.force(dir); // the rename itself, on disk
         } catch (IOException | RuntimeException e) {
             try {
                 Files.deleteIfExists(tmp);

@@ -1,11 +1,13 @@
 package dev.tinyseek.model;
 
+import dev.tinyseek.io.CheckpointDirectory;
 import dev.tinyseek.io.CheckpointException;
 import dev.tinyseek.io.Dtype;
 import dev.tinyseek.io.Safetensors;
 import dev.tinyseek.io.SafetensorsFile;
 import dev.tinyseek.io.TensorData;
 import dev.tinyseek.io.TensorInfo;
+import dev.tinyseek.io.TextFiles;
 import dev.tinyseek.nn.Param;
 
 import java.io.IOException;
@@ -19,8 +21,13 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /// A checkpoint directory anyone recognises: `config.json` (HF keys) and `model.safetensors`
-/// (HF tensor names, F32 or BF16). Every file is written to a temporary file in the same
-/// directory and renamed, so a crash never leaves a half-written checkpoint.
+/// (HF tensor names, F32 or BF16), with a `manifest.json` naming each file's SHA-256. The
+/// directory is written whole or not at all ([CheckpointDirectory]): a crash during a save leaves
+/// the previous checkpoint, and loading refuses a directory whose files do not match its manifest.
+///
+/// Loading checks everything before the model is used: the config, the memory it needs (before
+/// allocating it, see [MemoryNeed]), every tensor's presence and shape, and that every weight is
+/// finite.
 public final class Checkpoint {
 
     public static final String CONFIG = "config.json";
@@ -31,6 +38,15 @@ public final class Checkpoint {
 
     /// Saves `model` into `dir` (created if needed) with its weights in `dtype` (F32 or BF16).
     public static void save(Transformer model, Path dir, Dtype dtype, Map<String, String> metadata) throws IOException {
+        try (CheckpointDirectory.Save save = CheckpointDirectory.begin(dir)) {
+            write(model, save.staging(), dtype, metadata);
+            save.commit(-1);
+        }
+    }
+
+    /// Writes the model's two files into `dir` as they are, for a caller that saves more files
+    /// in the same [CheckpointDirectory.Save] (a training checkpoint).
+    public static void write(Transformer model, Path dir, Dtype dtype, Map<String, String> metadata) throws IOException {
         Files.createDirectories(dir);
         Map<String, TensorData> tensors = new LinkedHashMap<>();
         for (Param p : model.paramsByName().values()) { // parameters and buffers
@@ -52,12 +68,14 @@ public final class Checkpoint {
         if (!Files.isRegularFile(cfgFile)) {
             throw new CheckpointException(cfgFile, null, "no such file; is " + dir + " a tinyseek checkpoint directory?");
         }
-        ModelConfig cfg = ConfigJson.read(Files.readString(cfgFile, StandardCharsets.UTF_8), cfgFile.toString());
-        Transformer model = new Transformer(cfg, 0);
+        CheckpointDirectory.verify(dir, CONFIG, WEIGHTS);
+        ModelConfig cfg = ConfigJson.read(TextFiles.read(cfgFile), cfgFile.toString());
+        MemoryNeed.check(cfg, cfgFile.toString());
         Path weights = dir.resolve(WEIGHTS);
         if (!Files.isRegularFile(weights)) {
             throw new CheckpointException(weights, null, "no such file; save the model first");
         }
+        Transformer model = new Transformer(cfg, 0);
         try (SafetensorsFile f = Safetensors.open(weights)) {
             Map<String, Param> byName = model.paramsByName();
             TreeSet<String> unexpected = new TreeSet<>(f.names());
@@ -73,6 +91,7 @@ public final class Checkpoint {
                             + " but the config needs " + Arrays.toString(want));
                 }
                 float[] data = f.readWeight(p.name);
+                checkFinite(weights, p.name, data);
                 System.arraycopy(data, 0, p.data, 0, p.data.length);
                 unexpected.remove(p.name + "_scale_inv");
             }
@@ -112,18 +131,35 @@ public final class Checkpoint {
         return model;
     }
 
-    /// Writes `text` to `file` through a temporary file and an atomic rename.
+    /// Throws a [CheckpointException] naming the tensor when `data` holds a NaN or an infinity.
+    static void checkFinite(Path file, String tensor, float[] data) {
+        int bad = 0, first = -1;
+        for (int i = 0; i < data.length; i++) {
+            if (!Float.isFinite(data[i])) {
+                bad++;
+                first = first < 0 ? i : first;
+            }
+        }
+        if (bad > 0) {
+            throw new CheckpointException(file, tensor, bad + " of " + data.length + " values are not finite (the first, at index "
+                    + first + ", is " + data[first] + "); the weights are damaged: use another checkpoint or train again");
+        }
+    }
+
+    /// Writes `text` to `file` through a temporary file, forced to disk, and an atomic rename.
     public static void writeAtomically(Path file, String text) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
         try {
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            CheckpointDirectory.force(tmp);
             try { // temporary files are created private; a checkpoint is for sharing
                 Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
             } catch (UnsupportedOperationException ignored) {
                 // not a POSIX file system: keep the default
             }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            CheckpointDirectory.force(dir);
         } finally {
             Files.deleteIfExists(tmp);
         }

@@ -54,6 +54,7 @@ public final class Transformer {
 
     /// A model with freshly initialised weights: N(0, initializer_range²), norm gains 1.
     public Transformer(ModelConfig config, long seed) {
+        MemoryNeed.check(config, "model config"); // before allocating anything
         this.config = config;
         Rng rng = new Rng(seed);
         int c = config.hiddenSize();

@@ -38,8 +38,7 @@ class ResumeTest {
         AdamW optB = AdamW.deepseek(b.params());
         TaskData dataB = data();
         List<Trainer.Step> resumed = new ArrayList<>(new Trainer(null).train(b, optB, dataB, OPTIONS, null, 0, 4, null).steps());
-        Checkpoint.save(b, dir, Dtype.F32, Map.of());
-        TrainingState.save(dir, optB, b.params(), 4, dataB.rngState(), Map.of("digits", "2"));
+        TrainingState.save(dir, b, optB, 4, dataB.rngState(), Map.of("digits", "2"));
 
         // 3. fresh objects from the files, the remaining six steps
         Transformer c = Checkpoint.load(dir);
@@ -70,5 +69,51 @@ class ResumeTest {
         Transformer a = new Transformer(ModelConfig.tiny().dense(), 2);
         List<Trainer.Step> straight = new Trainer(null).train(a, AdamW.deepseek(a.params()), data(), OPTIONS, null).steps();
         assertThat(wrong.get(0).loss()).isNotEqualTo(straight.get(4).loss());
+    }
+
+    @Test
+    void aCheckpointMixingTwoSavesIsRefusedNamingTheFile(@TempDir Path dir) throws Exception {
+        Transformer m = new Transformer(ModelConfig.tiny().dense(), 2);
+        AdamW opt = AdamW.deepseek(m.params());
+        TaskData d = data();
+        Trainer t = new Trainer(null);
+        t.train(m, opt, d, OPTIONS, null, 0, 4, null);
+        TrainingState.save(dir.resolve("four"), m, opt, 4, d.rngState(), Map.of());
+        t.train(m, opt, d, OPTIONS, null, 4, 5, null);
+        TrainingState.save(dir.resolve("five"), m, opt, 5, d.rngState(), Map.of());
+        // the weights of step 5 beside the optimizer and trainer state of step 4
+        java.nio.file.Files.copy(dir.resolve("five/model.safetensors"), dir.resolve("four/model.safetensors"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TrainingState.readState(dir.resolve("four")))
+                .hasMessageContaining("model.safetensors: does not match manifest.json");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Checkpoint.load(dir.resolve("four")))
+                .hasMessageContaining("model.safetensors: does not match manifest.json");
+        // without the manifest (a checkpoint of an older tinyseek) the steps the files record still disagree
+        java.nio.file.Files.delete(dir.resolve("four/manifest.json"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TrainingState.readState(dir.resolve("four")))
+                .hasMessageContaining("model.safetensors: is of step 5 but trainer_state.json is of step 4")
+                .hasMessageContaining("mixes files of two saves");
+        java.nio.file.Files.copy(dir.resolve("five/optimizer.safetensors"), dir.resolve("four/optimizer.safetensors"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TrainingState.readState(dir.resolve("four")))
+                .hasMessageContaining("optimizer.safetensors: is of step 5 but trainer_state.json is of step 4");
+    }
+
+    @Test
+    void theStateRecordsBackendAndPrecisionAndAnotherOneIsRefused(@TempDir Path dir) throws Exception {
+        Transformer m = new Transformer(ModelConfig.tiny().dense(), 2);
+        AdamW opt = AdamW.deepseek(m.params());
+        TrainingState.save(dir, m, opt, 0, 1, Map.of());
+        TrainingState.Saved st = TrainingState.readState(dir);
+        assertThat(st.backend()).isEqualTo(dev.tinyseek.backend.Backends.gemm().name());
+        assertThat(st.precision()).isEqualTo("fp32");
+        TrainingState.requireSameSetup(st, m, dir); // the same: no complaint
+        TrainingState.Saved other = new TrainingState.Saved(0, 1, "blas-or-other", "fp32", Map.of());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TrainingState.requireSameSetup(other, m, dir))
+                .hasMessageContaining("trained on the 'blas-or-other' backend").hasMessageContaining("--allow-backend-change");
+        m.setPrecision(dev.tinyseek.nn.Precision.FP8, dev.tinyseek.nn.Fp8Recipe.deepseek(32));
+        assertThat(TrainingState.precision(m)).startsWith("fp8 tile 32");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TrainingState.requireSameSetup(st, m, dir))
+                .hasMessageContaining("trained in precision 'fp32' but the model now runs in 'fp8 tile 32");
     }
 }
