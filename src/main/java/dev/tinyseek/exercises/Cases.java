@@ -23,6 +23,36 @@ public final class Cases {
     private Cases() {
     }
 
+    /// The case a check is on now, for the report of a check that runs out of time: the grader
+    /// gives each check's thread one of these, and [#sweep], [#single] and [#at] keep it current.
+    public static final class Current {
+        private volatile int size = -1;
+        private volatile Object at;
+
+        /// The case as the report shows it, or null before the first.
+        public String describe() {
+            Object c = at;
+            int s = size;
+            return c == null ? null : (s >= 0 ? "size " + s + ": " : "") + show(c);
+        }
+    }
+
+    private static final ThreadLocal<Current> CURRENT = new ThreadLocal<>();
+
+    /// Makes `c` the holder of this thread's current case.
+    public static void track(Current c) {
+        CURRENT.set(c);
+    }
+
+    /// Marks `c` (of size `size`, or −1 for a fixed case) as the case running now.
+    public static void at(int size, Object c) {
+        Current cur = CURRENT.get();
+        if (cur != null) {
+            cur.at = c;
+            cur.size = size;
+        }
+    }
+
     /// A seeded stream of random draws, with a size that bounds the dimensions.
     public static final class Gen {
         private final SplittableRandom random;
@@ -92,6 +122,7 @@ public final class Cases {
                 n++;
                 try {
                     c = make.apply(new Gen(seed, size));
+                    at(size, c);
                     check.accept(c);
                 } catch (Throwable e) {
                     if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
@@ -107,6 +138,7 @@ public final class Cases {
 
     /// Runs `check` once on a fixed, named case (a worked example or an edge case).
     public static <C> Check.Outcome single(C c, Consumer<C> check) {
+        at(-1, c);
         try {
             check.accept(c);
             return Check.Outcome.pass(1);
@@ -118,10 +150,11 @@ public final class Cases {
         }
     }
 
-    /// What went wrong, as the report prints it: our own mismatch messages as they are; anything
-    /// the student's code threw with its type and the first line of its stack inside their class.
+    /// What went wrong, as the report prints it: our own mismatch messages as they are, and what
+    /// became of a submission's process; anything the student's code threw with its type and the
+    /// first line of its stack inside their class.
     static String message(Throwable e) {
-        if (e instanceof Mismatch) {
+        if (e instanceof Mismatch || e instanceof Submission.Gone) {
             return e.getMessage();
         }
         StringBuilder s = new StringBuilder("your code threw " + e);

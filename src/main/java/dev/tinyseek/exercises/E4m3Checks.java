@@ -63,37 +63,81 @@ final class E4m3Checks {
                         s -> compare(s, randomFloats()))));
     }
 
+    /// One input of the encoder, as a failing case shows it.
+    record Input(float x, boolean saturate) {
+    }
+
+    private static final java.lang.reflect.Method ENCODE;
+
+    static {
+        try {
+            ENCODE = E4m3Exercise.class.getMethod("encode", float.class, boolean.class);
+        } catch (NoSuchMethodException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /// Compares the student's code with ours on every input, both modes; the mismatch with the
-    /// smallest |x| is the reported case.
+    /// smallest |x| is the reported case, with the direction of all the wrong codes when they
+    /// share one ([Diagnosis#ofRounding]). The calls go in batches ([Submission#many]).
     static Check.Outcome compare(E4m3Exercise s, List<Float> xs) {
-        float worst = Float.NaN;
-        String worstCase = null, message = null;
-        int n = 0;
+        List<Object[]> args = new ArrayList<>(2 * xs.size());
+        List<Input> inputs = new ArrayList<>(2 * xs.size());
         for (float x : xs) {
             for (boolean sat : new boolean[] {false, true}) {
-                n++;
-                int want = F.encode(x, sat ? Overflow.SATURATE : Overflow.NON_SATURATE);
-                int got;
-                try {
-                    got = s.encode(x, sat);
-                } catch (Throwable e) {
-                    if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
-                        throw (VirtualMachineError) e;
-                    }
-                    return Check.Outcome.fail(n, describe(x, sat), Cases.message(e));
+                args.add(new Object[] {x, sat});
+                inputs.add(new Input(x, sat));
+            }
+        }
+        Submission.Many answers = Submission.many(s, ENCODE, args, inputs);
+        float worst = Float.NaN;
+        String worstCase = null, message = null;
+        int towardZero = 0, awayFromZero = 0, other = 0;
+        for (int i = 0; i < answers.results().size(); i++) {
+            float x = inputs.get(i).x();
+            boolean sat = inputs.get(i).saturate();
+            int want = F.encode(x, sat ? Overflow.SATURATE : Overflow.NON_SATURATE);
+            int got = (Integer) answers.results().get(i);
+            boolean same = want == got || (F.isNaN(want) && got >= 0 && got <= 255 && F.isNaN(got));
+            if (!same) {
+                switch (direction(x, want, got)) {
+                    case -1 -> towardZero++;
+                    case 1 -> awayFromZero++;
+                    default -> other++;
                 }
-                boolean same = want == got || (F.isNaN(want) && got >= 0 && got <= 255 && F.isNaN(got));
-                if (!same && (message == null || smaller(x, worst))) {
+                if (message == null || smaller(x, worst)) {
                     worst = x;
                     worstCase = describe(x, sat);
                     message = String.format(Locale.ROOT, "expected code 0x%02X (%s), got %s", want, value(want), codeText(got));
                 }
             }
         }
-        if (message != null) {
-            return Check.Outcome.fail(n, worstCase, message);
+        Throwable e = answers.thrown();
+        if (e != null) {
+            if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
+                throw (VirtualMachineError) e;
+            }
+            Input at = inputs.get(answers.results().size());
+            return Check.Outcome.fail(answers.results().size() + 1, describe(at.x(), at.saturate()), Cases.message(e));
         }
-        return Check.Outcome.pass(n);
+        if (message != null) {
+            String likely = Diagnosis.ofRounding(towardZero, awayFromZero, other);
+            return Check.Outcome.fail(args.size(), worstCase, message + (likely == null ? "" : "\nlikely bug: " + likely));
+        }
+        return Check.Outcome.pass(args.size());
+    }
+
+    /// −1 when `got` is the code next to `want` on the side of zero, +1 when it is the next one
+    /// away from zero, 0 otherwise (NaN, a sign error, a jump of more than one code).
+    static int direction(float x, int want, int got) {
+        if (got < 0 || got > 255 || F.isNaN(want) || F.isNaN(got) || (want & 0x80) != (got & 0x80)) {
+            return 0;
+        }
+        int w = want & 0x7F, g = got & 0x7F;
+        if (g == w - 1 && Math.abs(F.decode(got)) <= Math.abs(x)) {
+            return -1;
+        }
+        return g == w + 1 ? 1 : 0;
     }
 
     private static boolean smaller(float x, float than) {

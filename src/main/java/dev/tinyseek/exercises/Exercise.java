@@ -27,9 +27,4 @@ public record Exercise<S>(String name, String title, Class<S> api, String starte
             throw new UncheckedIOException(e);
         }
     }
-
-    /// Whether class `c` is an implementation of this exercise's interface.
-    public boolean implementedBy(Class<?> c) {
-        return api.isAssignableFrom(c) && !c.isInterface() && !java.lang.reflect.Modifier.isAbstract(c.getModifiers());
-    }
 }

@@ -1,14 +1,22 @@
 package dev.tinyseek.exercises;
 
-import java.lang.reflect.Constructor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
-/// Grades a student's implementation: finds which exercise interface its class implements, runs
-/// that exercise's checks on it in place of tinyseek's own code, and writes the report — what
-/// passed, the smallest failing case of what did not, and a hint that points to the equation.
+/// Grades a student's implementation: compiles the file against the exercise interfaces alone,
+/// finds which interface each of its classes implements, and runs that exercise's checks on it in
+/// place of tinyseek's own code; then writes the report — what passed, the smallest failing case
+/// of what did not, and a hint that points to the likely bug and the equation.
+///
+/// The student's code never runs in the grader's JVM. Each graded class runs in its own
+/// short-lived JVM ([Submission]), inside the [Sandbox] where there is one, under [Limits] for
+/// every phase; the checks, the cases and the verdict stay here, and a process that ends, loops
+/// or misbehaves fails the check that was running.
 ///
 /// ```java
 /// Grader.Graded g = Grader.gradeSource(new StudentCompiler.Source("MySoftmax.java", code));
@@ -17,16 +25,23 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class Grader {
 
     /// How long one check may run before the grader gives up on it (an endless loop).
-    public static final long CHECK_TIME_LIMIT_MS = 60_000;
+    public static final long CHECK_TIME_LIMIT_MS = Limits.DEFAULT.checkMs();
+
+    /// How many lines of what the student's code printed the report shows.
+    public static final int PRINTED_LINES = 20;
 
     /// One check's result.
     public record Entry(String name, String hint, Check.Outcome outcome) {
     }
 
-    /// All checks of one class.
-    public record Result(Exercise<?> exercise, String className, List<Entry> entries) {
+    /// All checks of one class, and what its code printed (empty when it ran in this JVM).
+    public record Result(Exercise<?> exercise, String className, List<Entry> entries, String printed, long printedBytes) {
+        public Result(Exercise<?> exercise, String className, List<Entry> entries) {
+            this(exercise, className, entries, "", 0);
+        }
+
         public boolean passed() {
-            return entries.size() == exercise.checks().size() && entries.stream().allMatch(e -> e.outcome().passed());
+            return entries.size() >= exercise.checks().size() && entries.stream().allMatch(e -> e.outcome().passed());
         }
 
         public long passedCount() {
@@ -41,8 +56,14 @@ public final class Grader {
     private Grader() {
     }
 
-    /// Compiles one file in memory and grades every class in it that implements an exercise.
+    /// Compiles one file in memory and grades every class in it that implements an exercise, in
+    /// bubblewrap where it works, with the default limits.
     public static Graded gradeSource(StudentCompiler.Source source) {
+        return gradeSource(source, Sandbox.choose(Sandbox.Mode.AUTO), Limits.DEFAULT);
+    }
+
+    /// Same, in `sandbox` with `limits`.
+    public static Graded gradeSource(StudentCompiler.Source source, Sandbox sandbox, Limits limits) {
         StudentCompiler.Compiled c = StudentCompiler.compile(List.of(source));
         if (!c.ok()) {
             StringBuilder r = new StringBuilder(source.fileName() + " does not compile (" + c.errors().size()
@@ -50,24 +71,33 @@ public final class Grader {
             for (String e : c.errors()) {
                 r.append(e).append("\n\n");
             }
+            if (c.errors().stream().anyMatch(e -> e.contains("package dev.tinyseek") || e.contains("package sun.")
+                    || e.contains("package jdk.") || e.contains("is not visible"))) {
+                r.append(wrap("note: a solution may use its exercise's interface and the JDK's java.base module (java.lang, "
+                        + "java.util, ...) only: tinyseek's own classes, the grader and the JDK's internals are not on its class path.",
+                        "", "      "));
+            }
             r.append("Result: FAIL (fix the compile errors first)\n");
             return new Graded(r.toString(), false, List.of());
         }
-        try {
-            return gradeClasses(source.fileName(), c.classes());
-        } catch (ClassNotFoundException | LinkageError e) {
-            return new Graded(source.fileName() + ": its classes could not be loaded: " + e + "\nResult: FAIL\n", false, List.of());
-        }
+        return gradeCompiled(source.fileName(), c, sandbox, limits);
     }
 
-    /// Grades every class of `classes` that implements an exercise interface.
-    public static Graded gradeClasses(String fileName, List<Class<?>> classes) {
+    /// Grades every class of `compiled` that implements an exercise interface, each in its own process.
+    public static Graded gradeCompiled(String fileName, StudentCompiler.Compiled compiled, Sandbox sandbox, Limits limits) {
+        StringBuilder r = new StringBuilder("sandbox: " + sandbox + "\n\n");
+        List<String> ours = compiled.classNames().stream().filter(n -> n.startsWith("dev.tinyseek.")).toList();
+        if (!ours.isEmpty()) {
+            r.append(fileName).append(": refused: its class ").append(ours.getFirst())
+                    .append(" is in tinyseek's own package; put your classes in the default package or a package of your own\n")
+                    .append("Result: FAIL\n");
+            return new Graded(r.toString(), false, List.of());
+        }
         List<Result> results = new ArrayList<>();
-        StringBuilder r = new StringBuilder();
-        for (Class<?> k : classes) {
+        for (String k : compiled.classNames()) {
             for (Exercise<?> ex : Exercises.all()) {
-                if (ex.implementedBy(k)) {
-                    Result res = grade(ex, k);
+                if (compiled.implementing(ex.api()).contains(k)) {
+                    Result res = isolated(ex, k, compiled.classes(), sandbox, limits);
                     results.add(res);
                     r.append(report(fileName, res));
                 }
@@ -85,27 +115,33 @@ public final class Grader {
         return new Graded(r.toString(), all, results);
     }
 
-    /// Instantiates `k` (a public no-argument constructor) and runs the exercise's checks on it.
-    public static Result grade(Exercise<?> ex, Class<?> k) {
-        Object impl;
+    /// Runs the checks of `ex` on class `className` (from the class files `classes`) in its own process.
+    public static <S> Result isolated(Exercise<S> ex, String className, Map<String, byte[]> classes, Sandbox sandbox, Limits limits) {
+        Submission sub;
         try {
-            Constructor<?> ctor = k.getDeclaredConstructor();
-            ctor.setAccessible(true);
-            impl = ctor.newInstance();
-        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ite ? ite.getCause() : e;
-            return new Result(ex, k.getName(), List.of(new Entry("create an instance with new " + k.getSimpleName() + "()",
-                    "give the class a public constructor without arguments",
-                    Check.Outcome.fail(1, "(none)", "could not create it: " + cause))));
+            sub = Submission.start(className, ex.api(), classes, sandbox, limits);
+        } catch (Submission.Threw | Submission.Gone e) {
+            String simple = className.substring(className.lastIndexOf('.') + 1);
+            return new Result(ex, className, List.of(new Entry("create an instance with new " + simple + "()",
+                    e instanceof Submission.Threw ? "give the class a public constructor without arguments that does not throw"
+                            : "loading the class, its static initialiser and its constructor must end quickly and must not end the program",
+                    Check.Outcome.fail(1, "(none)", "could not create it: " + (e instanceof Submission.Threw ? Cases.message(e) : e.getMessage())))));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the submission's process: " + e.getMessage(), e);
         }
-        return runCast(ex, impl, k.getName());
+        try (sub) {
+            List<Entry> entries = new ArrayList<>(checks(ex, sub.api(ex.api()), limits.checkMs(), sub));
+            String ending = sub.end();
+            if (ending != null) {
+                entries.add(new Entry("the process ends when the checks are done", "do not keep threads running, and do not exit or "
+                        + "loop in shutdown hooks", Check.Outcome.fail(0, "(after the last check)", ending)));
+            }
+            return new Result(ex, className, entries, sub.printedText(), sub.printedBytes());
+        }
     }
 
-    private static <S> Result runCast(Exercise<S> ex, Object impl, String className) {
-        return run(ex, ex.api().cast(impl), className);
-    }
-
-    /// Runs every check of `ex` on `impl`, each in its own thread with [#CHECK_TIME_LIMIT_MS].
+    /// Runs every check of `ex` on `impl` in this JVM (for code you trust, e.g. from jshell), each
+    /// in its own thread with [#CHECK_TIME_LIMIT_MS].
     public static <S> Result run(Exercise<S> ex, S impl, String className) {
         return run(ex, impl, className, CHECK_TIME_LIMIT_MS);
     }
@@ -113,14 +149,23 @@ public final class Grader {
     /// Same, with a time limit per check of `limitMs`; a check that runs over is interrupted (a
     /// loop that never looks at the interrupt keeps its daemon thread until the JVM exits).
     public static <S> Result run(Exercise<S> ex, S impl, String className, long limitMs) {
+        return new Result(ex, className, checks(ex, impl, limitMs, null));
+    }
+
+    /// The checks one by one, each in its own thread with `limitMs`. With a submission process,
+    /// a check over time stops the process, and a process that is gone ends the run.
+    private static <S> List<Entry> checks(Exercise<S> ex, S impl, long limitMs, Submission sub) {
         List<Entry> entries = new ArrayList<>();
         for (Check<S> check : ex.checks()) {
             AtomicReference<Check.Outcome> out = new AtomicReference<>();
+            Cases.Current current = new Cases.Current();
             Thread t = new Thread(() -> {
+                Cases.track(current);
                 try {
                     out.set(check.body().apply(impl));
                 } catch (Throwable e) {
-                    out.set(Check.Outcome.fail(0, "(none)", Cases.message(e)));
+                    String at = current.describe();
+                    out.set(Check.Outcome.fail(0, at == null ? "(none)" : at, Cases.message(e)));
                 }
             }, "grade-" + ex.name());
             t.setDaemon(true);
@@ -131,14 +176,31 @@ public final class Grader {
                 Thread.currentThread().interrupt();
             }
             if (out.get() == null) {
-                t.interrupt();
-                entries.add(new Entry(check.name(), check.hint(), Check.Outcome.fail(0, "(unknown)",
-                        "did not finish within " + limitMs / 1000.0 + " s (an endless loop?); the remaining checks were skipped")));
+                String at = current.describe();
+                String why = "did not finish within " + Submission.seconds(limitMs) + " (an endless loop?); the remaining checks were skipped";
+                if (sub != null) {
+                    sub.stop(why);
+                    Submission.joinQuietly(t, 5_000);
+                } else {
+                    t.interrupt();
+                }
+                entries.add(new Entry(check.name(), check.hint(),
+                        Check.Outcome.fail(0, at == null ? "(before its first case)" : at + " (the case it was on)", why)));
                 break;
             }
-            entries.add(new Entry(check.name(), check.hint(), out.get()));
+            Check.Outcome o = out.get();
+            if (sub != null && !sub.alive()) {
+                entries.add(new Entry(check.name(), check.hint(), o.passed() ? o
+                        : Check.Outcome.fail(o.cases(), o.failingCase(), o.message() + "\nthe remaining checks were skipped")));
+                if (o.passed()) {
+                    entries.add(new Entry("the process runs all the checks", "do not exit, halt or print without end",
+                            Check.Outcome.fail(0, "(after the check above)", "its process is gone; the remaining checks were skipped")));
+                }
+                break;
+            }
+            entries.add(new Entry(check.name(), check.hint(), o));
         }
-        return new Result(ex, className, entries);
+        return entries;
     }
 
     /// The readable report of one graded class.
@@ -160,6 +222,14 @@ public final class Grader {
                     s.append("        ").append(line).append('\n');
                 }
                 s.append(wrap("hint: " + e.hint(), "        ", "              "));
+            }
+        }
+        if (!r.printed().isEmpty()) {
+            List<String> lines = r.printed().lines().toList();
+            s.append("\n  your code printed (").append(r.printedBytes()).append(r.printedBytes() == 1 ? " byte" : " bytes")
+                    .append(lines.size() > PRINTED_LINES || r.printedBytes() > r.printed().length() ? "; the first lines" : "").append("):\n");
+            for (String line : lines.subList(0, Math.min(lines.size(), PRINTED_LINES))) {
+                s.append("  | ").append(Submission.oneLine(line, 160)).append('\n');
             }
         }
         int total = ex.checks().size();

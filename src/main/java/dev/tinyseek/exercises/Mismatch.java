@@ -18,7 +18,8 @@ public final class Mismatch extends AssertionError {
     }
 
     /// Fails unless `|actual_i − expected_i| ≤ rtol·|expected_i| + atol` for every `i`; a NaN or
-    /// an infinity matches only the same value. Names the worst entry and shows both arrays' heads.
+    /// an infinity matches only the same value. Names the worst entry, shows both arrays' heads,
+    /// and the likely bug when the whole answer has the pattern of one ([Diagnosis]).
     public static void close(String what, double[] expected, double[] actual, double rtol, double atol) {
         if (actual == null) {
             throw new Mismatch(what + ": your code returned null; expected " + expected.length + " values");
@@ -40,10 +41,11 @@ public final class Mismatch extends AssertionError {
             }
         }
         if (worst >= 0) {
+            String likely = Diagnosis.ofArrays(expected, actual, rtol, atol);
             throw new Mismatch(String.format(Locale.ROOT,
                     "%s[%d]: expected %.9g, got %.9g (|diff| %.3g; tolerance %.2g·|expected| + %.2g)%n    expected %s%n    got      %s",
                     what, worst, expected[worst], actual[worst], Math.abs(actual[worst] - expected[worst]), rtol, atol,
-                    head(expected, worst), head(actual, worst)));
+                    head(expected, worst), head(actual, worst)) + (likely == null ? "" : "\nlikely bug: " + likely));
         }
     }
 

@@ -11,10 +11,14 @@ import javax.tools.SimpleJavaFileObject;
 import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
+import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.ClassModel;
+import java.lang.reflect.AccessFlag;
 import java.net.URI;
-import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,48 +27,72 @@ import java.util.Locale;
 import java.util.Map;
 
 /// Compiles students' `.java` files in memory with the JDK's own compiler (`javax.tools`): no
-/// build tool, nothing written to disk. The class path is where tinyseek's own classes came
-/// from (the running `tinyseek.jar`, or `target/classes` under the tests) plus the JVM's class
-/// path, so a student file can use every tinyseek class. Several files compile in one task (one
-/// compiler start-up, about a second, for all of them).
+/// build tool, and nothing of the student's is loaded into the grader. The class path holds only
+/// the exercise interfaces ([ClassPath]) and the modules only `java.base`, so a file that uses
+/// tinyseek's own classes (its `Softmax`, the checks, the grader) or the JDK's internals
+/// (`sun.misc.Unsafe`) does not compile. Several files compile in one task (one compiler
+/// start-up, about a second, for all of them).
 public final class StudentCompiler {
 
     /// A source file: its name (`MySoftmax.java`; a public class must match it) and its text.
     public record Source(String fileName, String code) {
     }
 
-    /// The result: the compiled classes, loadable through `loader`, or the compiler's errors.
-    public record Compiled(ClassLoader loader, List<String> classNames, List<String> errors) {
+    /// The result: the class files by class name (nested ones included), or the compiler's errors.
+    public record Compiled(Map<String, byte[]> classes, List<String> errors) {
         public boolean ok() {
             return errors.isEmpty();
         }
 
-        /// Loads every compiled class (nested ones included).
-        public List<Class<?>> classes() throws ClassNotFoundException {
-            List<Class<?>> cs = new ArrayList<>();
-            for (String n : classNames) {
-                cs.add(Class.forName(n, false, loader));
+        public List<String> classNames() {
+            return List.copyOf(classes.keySet());
+        }
+
+        /// The concrete classes that implement `api`, directly or through a superclass or an
+        /// interface of their own, read from the class files (nothing is loaded).
+        public List<String> implementing(Class<?> api) {
+            List<String> found = new ArrayList<>();
+            for (String n : classes.keySet()) {
+                ClassModel m = model(n);
+                boolean concrete = !m.flags().has(AccessFlag.INTERFACE) && !m.flags().has(AccessFlag.ABSTRACT);
+                if (concrete && reaches(n, api.getName(), new java.util.HashSet<>())) {
+                    found.add(n);
+                }
             }
-            return cs;
+            return found;
+        }
+
+        private boolean reaches(String name, String target, java.util.Set<String> seen) {
+            if (name.equals(target)) {
+                return true;
+            }
+            if (!classes.containsKey(name) || !seen.add(name)) {
+                return false;
+            }
+            ClassModel m = model(name);
+            List<String> up = new ArrayList<>();
+            m.superclass().ifPresent(c -> up.add(c.asInternalName().replace('/', '.')));
+            m.interfaces().forEach(c -> up.add(c.asInternalName().replace('/', '.')));
+            return up.stream().anyMatch(u -> reaches(u, target, seen));
+        }
+
+        private ClassModel model(String name) {
+            return ClassFile.of().parse(classes.get(name));
+        }
+
+        /// Only the class files of `names` (and their nested classes).
+        public Compiled only(java.util.Collection<String> names) {
+            Map<String, byte[]> kept = new LinkedHashMap<>();
+            classes.forEach((k, v) -> {
+                if (names.stream().anyMatch(n -> k.equals(n) || k.startsWith(n + "$"))) {
+                    kept.put(k, v);
+                }
+            });
+            return new Compiled(kept, errors);
         }
     }
 
     private StudentCompiler() {
-    }
-
-    /// The class path a student file is compiled against.
-    public static String classPath() {
-        List<String> parts = new ArrayList<>();
-        try {
-            var src = StudentCompiler.class.getProtectionDomain().getCodeSource();
-            if (src != null) {
-                parts.add(Path.of(src.getLocation().toURI()).toString());
-            }
-        } catch (URISyntaxException | SecurityException | IllegalArgumentException ignored) {
-            // fall back to the JVM's class path alone
-        }
-        parts.add(System.getProperty("java.class.path", ""));
-        return String.join(File.pathSeparator, parts);
     }
 
     /// Compiles `sources` together. Errors are "File.java:LINE:COLUMN: message" with the source line.
@@ -98,8 +126,23 @@ public final class StudentCompiler {
                 }
             });
         }
-        List<String> options = List.of("-classpath", classPath(), "-proc:none", "-Xlint:none", "-encoding", "UTF-8");
-        boolean ok = javac.getTask(null, memory, diagnostics, options, null, units).call();
+        Path cp;
+        try {
+            cp = Files.createTempDirectory("tinyseek-interfaces");
+            for (Class<?> k : ClassPath.interfaces()) {
+                ClassPath.copyClassFile(k, cp);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the exercise interfaces to a temporary directory: " + e.getMessage(), e);
+        }
+        List<String> options = List.of("-classpath", cp.toString(), "--limit-modules", "java.base", "-proc:none", "-Xlint:none",
+                "-encoding", "UTF-8", "-implicit:none");
+        boolean ok;
+        try {
+            ok = javac.getTask(null, memory, diagnostics, options, null, units).call();
+        } finally {
+            Sandbox.deleteTree(cp);
+        }
         List<String> errors = new ArrayList<>();
         for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
             if (d.getKind() == Diagnostic.Kind.ERROR) {
@@ -111,17 +154,7 @@ public final class StudentCompiler {
         }
         Map<String, byte[]> bytes = new LinkedHashMap<>();
         classes.forEach((k, v) -> bytes.put(k, v.toByteArray()));
-        ClassLoader loader = new ClassLoader(StudentCompiler.class.getClassLoader()) {
-            @Override
-            protected Class<?> findClass(String name) throws ClassNotFoundException {
-                byte[] b = bytes.get(name);
-                if (b == null) {
-                    throw new ClassNotFoundException(name);
-                }
-                return defineClass(name, b, 0, b.length);
-            }
-        };
-        return new Compiled(loader, List.copyOf(bytes.keySet()), errors);
+        return new Compiled(bytes, errors);
     }
 
     private static String describe(Diagnostic<? extends JavaFileObject> d, List<Source> sources) {

@@ -17,13 +17,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /// The grader graded: every reference solution passes every check of its exercise; every
 /// deliberately wrong solution fails the check that its mistake breaks, and the report shows
-/// that check's hint; every starter compiles and fails as "TODO". All the files are compiled in
-/// one `javax.tools` task (about a second for all of them).
+/// that check's hint (and the likely bug, where the mistake leaves its pattern); every starter
+/// compiles and fails as "TODO". All the files are compiled in one `javax.tools` task (about a
+/// second for all of them); each graded class runs in its own process, as `tinyseek grade` runs it.
 class GraderTest {
 
     static final Path DIR = Path.of("src/test/resources/exercises");
 
     static StudentCompiler.Compiled compiled;
+
+    static Sandbox sandbox;
 
     /// What each wrong solution must fail: a check (by a part of its name), and a part of the hint
     /// the report must print for it.
@@ -62,10 +65,11 @@ class GraderTest {
         }
         compiled = StudentCompiler.compile(sources);
         assertThat(compiled.errors()).as("the solutions, wrong solutions and starters compile").isEmpty();
+        sandbox = Sandbox.choose(Sandbox.Mode.AUTO);
     }
 
-    static Grader.Graded grade(String className) throws ClassNotFoundException {
-        return Grader.gradeClasses(className + ".java", List.of(Class.forName(className, false, compiled.loader())));
+    static Grader.Graded grade(String className) {
+        return Grader.gradeCompiled(className + ".java", compiled.only(List.of(className)), sandbox, Limits.DEFAULT);
     }
 
     static Stream<String> solutions() throws IOException {
@@ -87,16 +91,9 @@ class GraderTest {
     void everyExerciseHasAReferenceSolutionAndAWrongOne() throws Exception {
         List<String> sols = solutions().toList();
         for (Exercise<?> ex : Exercises.all()) {
-            assertThat(sols.stream().anyMatch(s -> ex.implementedBy(load(s)))).as("a solution of " + ex.name()).isTrue();
-            assertThat(WRONG.keySet().stream().anyMatch(s -> ex.implementedBy(load(s)))).as("a wrong solution of " + ex.name()).isTrue();
-        }
-    }
-
-    static Class<?> load(String name) {
-        try {
-            return Class.forName(name, false, compiled.loader());
-        } catch (ClassNotFoundException e) {
-            throw new AssertionError(e);
+            List<String> implementing = compiled.implementing(ex.api());
+            assertThat(sols.stream().anyMatch(implementing::contains)).as("a solution of " + ex.name()).isTrue();
+            assertThat(WRONG.keySet().stream().anyMatch(implementing::contains)).as("a wrong solution of " + ex.name()).isTrue();
         }
     }
 
