@@ -48,7 +48,7 @@ final class R1Command implements Main.Command {
                 .flag("student", "base: pretrain the distillation student's shape instead (1 dense layer)")
                 .option("controls", "LIST", "no-think", "zero: controls run after the main run: no-think, shuffled, none")
                 .option("loss", "NAME", "grpo", "zero: GRPO normalisation: grpo | dr_grpo | dapo | bnpo")
-                .option("lr", "X", "1e-3", "zero: GRPO learning rate")
+                .option("lr", "X", "1e-4", "zero: GRPO learning rate")
                 .option("eval-every", "N", "10", "zero: held-out evaluation every N steps")
                 .option("heldout", "N", "200", "held-out problems (never in any corpus)")
                 .option("k", "N", "8", "samples per held-out problem for pass@1 and cons@k (T 0.6, top-p 0.95)")

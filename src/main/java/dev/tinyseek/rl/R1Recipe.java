@@ -34,8 +34,8 @@ public final class R1Recipe {
                            double readability, int rsProblems, int rsSamples, int rsSftSteps, int finalRlSteps,
                            int heldOut, int k, long seed) {
 
-        /// 300 cold-start solutions and 150 SFT steps at lr 1e-3; 100 + 60 RL steps (16 × 8,
-        /// lr 1e-3) with readability weight 0.5; rejection sampling of 4 completions of 600
+        /// 300 cold-start solutions and 150 SFT steps at lr 1e-3; 100 + 60 RL steps (R1-Zero's
+        /// GRPO options) with readability weight 0.5; rejection sampling of 4 completions of 600
         /// problems, then 300 SFT steps; 200 held-out problems × 8 samples; seed 1.
         public static Settings defaults() {
             return new Settings(300, 150, 1e-3, R1Zero.Settings.defaults().grpo(), 100, 0.5, 600, 4, 300, 60, 200, 8, 1);

@@ -47,10 +47,10 @@ public final class R1Zero {
             }
         }
 
-        /// 16 prompts × 8 completions at temperature 1, lr 1e-3, 100 steps, evaluated every 10
+        /// 16 prompts × 8 completions at temperature 1, lr 1e-4, 100 steps, evaluated every 10
         /// steps on 200 held-out problems with 8 samples each; seed 1.
         public static Settings defaults() {
-            GrpoTrainer.Options g = GrpoTrainer.Options.defaults().withMaxNew(MAX_NEW).withLr(1e-3);
+            GrpoTrainer.Options g = GrpoTrainer.Options.defaults().withMaxNew(MAX_NEW).withLr(1e-4);
             return new Settings(g, 100, 10, 200, 8, Control.NONE);
         }
 

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class R1ModelsTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"r1-base", "r1-zero", "r1-distilled"})
+    @ValueSource(strings = {"r1-base", "r1-zero", "r1-student-base", "r1-distilled"})
     void shippedModelEarnsItsCard(String name) throws Exception {
         Path dir = Path.of("tiny-models", name);
         @SuppressWarnings("unchecked")
