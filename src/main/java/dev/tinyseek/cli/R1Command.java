@@ -290,7 +290,7 @@ final class R1Command implements Main.Command {
         }
         Map<String, Object> j = new LinkedHashMap<>();
         for (R1Recipe.Stage st : r.stages()) {
-            j.putAll(metrics(st.name().replaceAll("[^a-z]+", "_") + "_", st.metrics()));
+            j.putAll(metrics(st.name().toLowerCase().replaceAll("[^a-z0-9]+", "_") + "_", st.metrics()));
         }
         j.put("seconds", r.seconds());
         return j;
