@@ -52,7 +52,8 @@ final class R1Command implements Main.Command {
                 .option("eval-every", "N", "10", "zero: held-out evaluation every N steps")
                 .option("heldout", "N", "200", "held-out problems (never in any corpus)")
                 .option("k", "N", "8", "samples per held-out problem for pass@1 and cons@k (T 0.6, top-p 0.95)")
-                .option("seconds", "S", "120", "distill: training seconds for each student")
+                .option("seconds", "S", "120", "distill: training seconds for each student (SFT stops sooner when its steps are done)")
+                .option("sft-steps", "N", "500", "distill: SFT steps of the distilled student")
                 .option("seed", "N", "1", "seed of weights, data and sampling")
                 .option("threads", "N", String.valueOf(Runtime.getRuntime().availableProcessors()), "worker threads")
                 .option("csv", "FILE", null, "zero: write every evaluation there")
@@ -115,6 +116,7 @@ final class R1Command implements Main.Command {
     private static Map<String, Object> zero(Args a, String command, PrintStream out) throws IOException {
         Transformer base = load(a, "base");
         R1Zero.Settings s = zeroSettings(a);
+        List<R1Zero.Control> wanted = controls(a); // checked before any training
         out.printf("r1 zero: GRPO from %s; %d steps of %d prompts x %d completions at T %s, lr %s, loss %s; reward: "
                         + "accuracy + format (nothing asks for thinking)%n", a.string("base"), s.steps(), s.grpo().prompts(),
                 s.grpo().group(), s.grpo().temperature(), s.grpo().lr(), a.string("loss"));
@@ -122,7 +124,7 @@ final class R1Command implements Main.Command {
         R1Zero.Result main = R1Zero.run(policy, s, progress(a, out, s.steps()));
         printZero(main, out);
         List<R1Zero.Result> controls = new ArrayList<>();
-        for (R1Zero.Control c : controls(a)) {
+        for (R1Zero.Control c : wanted) {
             out.println("control: " + c.label());
             R1Zero.Result r = R1Zero.run(GrpoTrainer.copy(base), s.withControl(c), progress(a, out, s.steps()));
             out.printf("%s: pass@1 %.1f%% -> %.1f%%, %.1f -> %.1f tokens, %.0f s%n", c.label(), 100 * r.start().pass1(),
@@ -301,7 +303,8 @@ final class R1Command implements Main.Command {
     private static Map<String, Object> distill(Args a, String command, PrintStream out) throws IOException {
         Transformer teacher = load(a, "teacher");
         Transformer student = load(a, "student-base");
-        R1Distill.Settings s = R1Distill.Settings.defaults().withSeconds(a.number("seconds", 1, 86_400)).withSeed(a.longValue("seed"));
+        R1Distill.Settings s = R1Distill.Settings.defaults().withSeconds(a.number("seconds", 1, 86_400))
+                .withMaxSftSteps(a.integer("sft-steps", 1, 10_000_000)).withSeed(a.longValue("seed"));
         out.printf("r1 distill: teacher %s (%,d parameters), student %s (%,d parameters); %.0f s of training each%n",
                 a.string("teacher"), teacher.parameterCount(), a.string("student-base"), student.parameterCount(), s.seconds());
         R1Distill.Result r = R1Distill.run(teacher, student, s);

@@ -11,7 +11,7 @@ import java.util.List;
 /// - **distilled**: fine-tuned (SFT only, no RL) on the reasoning model's rejection-sampled traces, or
 /// - **RL-only**: trained by GRPO with R1-Zero's rewards from its own base,
 ///
-/// for the same wall time. The paper's claim: distilling the stronger model beats RL on the
+/// for the same wall time (SFT may finish its steps sooner; it never runs longer). The paper's claim: distilling the stronger model beats RL on the
 /// smaller one.
 public final class R1Distill {
 
@@ -21,10 +21,15 @@ public final class R1Distill {
     public record Settings(int traceProblems, int traceSamples, double seconds, double sftLr, int maxSftSteps,
                            GrpoTrainer.Options grpo, int heldOut, int k, long seed) {
 
-        /// 1000 problems × 2 samples, 120 s each, lr 1e-3 (at most 5000 SFT steps), R1-Zero's GRPO
-        /// options, 200 held-out × 8; seed 1.
+        /// 1000 problems × 2 samples, 120 s each, SFT at lr 1e-3 for 500 steps (its schedule decays
+        /// over those steps; it stops early only if the 120 s run out first), R1-Zero's GRPO options,
+        /// 200 held-out × 8; seed 1.
         public static Settings defaults() {
-            return new Settings(1000, 2, 120, 1e-3, 5000, R1Zero.Settings.defaults().grpo(), 200, 8, 1);
+            return new Settings(1000, 2, 120, 1e-3, 500, R1Zero.Settings.defaults().grpo(), 200, 8, 1);
+        }
+
+        public Settings withMaxSftSteps(int n) {
+            return new Settings(traceProblems, traceSamples, seconds, sftLr, n, grpo, heldOut, k, seed);
         }
 
         public Settings withSeconds(double s) {
