@@ -54,6 +54,8 @@ final class R1Command implements Main.Command {
                 .option("k", "N", "8", "samples per held-out problem for pass@1 and cons@k (T 0.6, top-p 0.95)")
                 .option("seconds", "S", "120", "distill: training seconds for each student (SFT stops sooner when its steps are done)")
                 .option("sft-steps", "N", "500", "distill: SFT steps of the distilled student")
+                .option("cold-examples", "N", "300", "recipe: worked solutions in the cold-start set")
+                .option("cold-steps", "N", "150", "recipe: SFT steps of the cold start")
                 .option("seed", "N", "1", "seed of weights, data and sampling")
                 .option("threads", "N", String.valueOf(Runtime.getRuntime().availableProcessors()), "worker threads")
                 .option("csv", "FILE", null, "zero: write every evaluation there")
@@ -268,7 +270,8 @@ final class R1Command implements Main.Command {
 
     private static Map<String, Object> recipe(Args a, String command, PrintStream out) throws IOException {
         Transformer base = load(a, "base");
-        R1Recipe.Settings s = R1Recipe.Settings.defaults().withSeed(a.longValue("seed"));
+        R1Recipe.Settings s = R1Recipe.Settings.defaults().withSeed(a.longValue("seed"))
+                .withColdStart(a.integer("cold-examples", 1, 1_000_000), a.integer("cold-steps", 1, 10_000_000));
         out.printf("r1 recipe from %s: cold start (%d worked solutions), reasoning RL (%d steps, readability weight %s), "
                         + "rejection sampling + SFT, final RL (%d steps)%n", a.string("base"), s.coldExamples(), s.rlSteps(),
                 s.readability(), s.finalRlSteps());

@@ -46,6 +46,11 @@ public final class R1Recipe {
                     rsSamples, rsSftSteps, finalRlSteps, heldOut, k, s);
         }
 
+        public Settings withColdStart(int examples, int steps) {
+            return new Settings(examples, steps, sftLr, grpo, rlSteps, readability, rsProblems, rsSamples, rsSftSteps,
+                    finalRlSteps, heldOut, k, seed);
+        }
+
         public Settings withRlSteps(int rl, int finalRl) {
             return new Settings(coldExamples, coldSteps, sftLr, grpo, rl, readability, rsProblems, rsSamples, rsSftSteps,
                     finalRl, heldOut, k, seed);
