@@ -67,7 +67,7 @@ class MlaFormsTest {
 
     @Test
     void naiveEqualsAbsorbedOnTheSpecTinyCaseAndCachesWhatItSays() {
-        // a small case: d 64, H 4, q rank 48, kv rank 32, nope 16, rope 8, v 16, S 6 (3.6e-16 in float64)
+        // a small case: d 64, H 4, q rank 48, kv rank 32, nope 16, rope 8, v 16, S 6 (in float64 the forms agree to 3.6e-16)
         MlaRef.Dims d = new MlaRef.Dims(1, 6, 64, 4, 48, 32, 16, 8, 16);
         Case c = new Case(d, false, 9, new Gen(9, 100).normal(6 * 64, 1), new float[6 * 64]);
         MultiHeadLatentAttention naive = layer(c), absorbed = naive.withForm(Form.ABSORBED);
