@@ -31,6 +31,7 @@ public final class Main {
         COMMANDS.put("grade", new GradeCommand());
         COMMANDS.put("fp8-ablation", new Fp8AblationCommand());
         COMMANDS.put("grpo", new GrpoCommand());
+        COMMANDS.put("jupyter", new JupyterCommand());
     }
 
     public static void main(String[] args) {
