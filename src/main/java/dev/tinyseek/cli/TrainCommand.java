@@ -236,7 +236,8 @@ final class TrainCommand implements Main.Command {
                 Heatmap.write(heat, "expert load: tokens routed to each expert of the last MoE layer, by step",
                         Heatmap.Axis.numbered("routed expert", load.length),
                         Heatmap.Axis.range("training step", st.get(0).step(), st.get(st.size() - 1).step() + 1), load,
-                        "tokens per step (mean over " + ExpertLoads.window(h, 200) + " steps)");
+                        ExpertLoads.window(h, 200) == 1 ? "tokens per step"
+                                : "tokens per step (mean of each " + ExpertLoads.window(h, 200) + " steps)");
                 out.println("wrote " + heat);
             }
             Path png = Path.of(a.string("plots")).resolve("loss.png");
