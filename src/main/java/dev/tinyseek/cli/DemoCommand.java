@@ -129,7 +129,13 @@ final class DemoCommand implements Main.Command {
             out.printf("   '%c'%s%n", (char) tokens[t], sb);
         }
         Path png = plots.resolve("routing.png");
-        Plot.heatmap(png, "gate weights, '" + text + "' (rows: tokens)", "token", "expert", heat);
+        List<String> chars = new java.util.ArrayList<>();
+        for (int t : tokens) {
+            chars.add("'" + (char) t + "'");
+        }
+        Heatmap.write(png, "layer " + layer + "'s router: the gate weights of each token's top " + k + " of " + e
+                        + " routed experts (blank: not chosen)", Heatmap.Axis.named("token of " + text, chars),
+                Heatmap.Axis.numbered("routed expert", e), heat, "gate weight");
         out.println("   chart: " + png + "\n");
     }
 

@@ -48,6 +48,12 @@ final class ExpertLoads {
         }).toArray();
     }
 
+    /// Steps per bucket of [#byStep] (the first of two sizes when the steps do not divide evenly).
+    static int window(Trainer.History h, int columns) {
+        int n = h.steps().size();
+        return (int) Math.ceil((double) n / Math.min(columns, n));
+    }
+
     /// `[experts][columns]` tokens per expert, steps averaged into at most `columns` buckets.
     static double[][] byStep(Trainer.History h, int layer, int columns) {
         List<Trainer.Step> steps = h.steps();

@@ -90,7 +90,7 @@ final class GrpoCommand implements Main.Command {
                 .option("seed", "N", "1", "seed of weights, data and sampling")
                 .option("threads", "N", String.valueOf(Runtime.getRuntime().availableProcessors()), "worker threads")
                 .option("csv", "FILE", null, "write every step's metrics there")
-                .option("plots", "DIR", null, "write grpo.png (reward and held-out accuracy by step) there")
+                .option("plots", "DIR", null, "write loss.png (the cold start's loss) and grpo.png (reward and held-out accuracy by step; with --steps above 0) there")
                 .option("out", "DIR", null, "save the final model there")
                 .flag("quiet", "no per-step lines");
     }
@@ -238,7 +238,7 @@ final class GrpoCommand implements Main.Command {
             writeCsv(Path.of(a.string("csv")), hist, evals);
             out.println("wrote " + a.string("csv"));
         }
-        if (a.has("plots")) {
+        if (a.has("plots") && steps > 0) { // no GRPO step (a cold start only): no curve to draw
             Path png = Path.of(a.string("plots")).resolve("grpo.png");
             Files.createDirectories(png.getParent());
             double[] xs = hist.stream().mapToDouble(GrpoTrainer.StepMetrics::step).toArray();

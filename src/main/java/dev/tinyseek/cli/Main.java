@@ -32,6 +32,7 @@ public final class Main {
         COMMANDS.put("fp8-ablation", new Fp8AblationCommand());
         COMMANDS.put("grpo", new GrpoCommand());
         COMMANDS.put("r1", new R1Command());
+        COMMANDS.put("jupyter", new JupyterCommand());
     }
 
     public static void main(String[] args) {

@@ -253,7 +253,13 @@ final class TrainCommand implements Main.Command {
         if (a.has("plots")) {
             if (!model.moeLayers().isEmpty()) {
                 Path heat = Path.of(a.string("plots")).resolve("expert_load.png");
-                Plot.heatmap(heat, "tokens per expert, last MoE layer, by step", "expert", "step", ExpertLoads.byStep(h, -1, 200));
+                double[][] load = ExpertLoads.byStep(h, -1, 200); // [E, windows]
+                List<Trainer.Step> st = h.steps();
+                Heatmap.write(heat, "expert load: tokens routed to each expert of the last MoE layer, by step",
+                        Heatmap.Axis.numbered("routed expert", load.length),
+                        Heatmap.Axis.range("training step", st.get(0).step(), st.get(st.size() - 1).step() + 1), load,
+                        ExpertLoads.window(h, 200) == 1 ? "tokens per step"
+                                : "tokens per step (mean of each " + ExpertLoads.window(h, 200) + " steps)");
                 out.println("wrote " + heat);
             }
             Path png = Path.of(a.string("plots")).resolve("loss.png");
