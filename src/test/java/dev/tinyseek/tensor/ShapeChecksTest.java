@@ -103,6 +103,32 @@ class ShapeChecksTest {
         Shapes.check("op", "t", new int[2], 2);
     }
 
+    /// RoPE's ranges are checked at their edges: the last float, the last RoPE dim, the last position.
+    @Test
+    void ropeRangesAreCheckedAtTheirEdges() {
+        Rope rope = Rope.plain(2, 1e4, 4);
+        int t = 2, h = 2, stride = 3; // 12 floats from the offset
+        rope.forward(new float[13], 1, t, h, stride, 1, 2);  // fits exactly: offset 1 + 12 = 13, dims [1, 3), positions [2, 4)
+        assertThatThrownBy(() -> rope.forward(new float[12], 1, t, h, stride, 1, 0))
+                .hasMessage("rope: 2 tokens of 2 heads of 3 floats from offset 1 do not fit in an array of 12");
+        assertThatThrownBy(() -> rope.forward(new float[13], -1, t, h, stride, 1, 0)).hasMessageContaining("from offset -1");
+        assertThatThrownBy(() -> rope.forward(new float[12], 0, t, h, stride, 2, 0))
+                .hasMessage("rope: RoPE dims [2, 4) do not fit in a head of 3");
+        assertThatThrownBy(() -> rope.forward(new float[12], 0, t, h, stride, -1, 0)).hasMessageContaining("RoPE dims [-1, 1)");
+        assertThatThrownBy(() -> rope.backward(new float[12], 0, t, h, stride, 0, 3)).hasMessageContaining("positions [3, 5)");
+        assertThatThrownBy(() -> rope.backward(new float[12], 0, t, h, stride, 0, -1)).hasMessageContaining("positions [-1, 1)");
+    }
+
+    /// `log Σ exp` of one row of a larger array, against the plain double formula, with large values.
+    @Test
+    void logSumExpOfARow() {
+        float[] z = {5f, 1f, -2f, 0.5f, 80f, 79f, 60f, -3f};
+        double want = 80 + Math.log(1 + Math.exp(-1) + Math.exp(-20));
+        assertThat(CrossEntropy.logSumExp(z, 4, 3)).isCloseTo(want, org.assertj.core.api.Assertions.within(1e-12));
+        double small = Math.log(Math.exp(1) + Math.exp(-2) + Math.exp(0.5));
+        assertThat(CrossEntropy.logSumExp(z, 1, 3)).isCloseTo(small, org.assertj.core.api.Assertions.within(1e-12));
+    }
+
     /// The batched RoPE calls rotate each sequence from position 0, and backward undoes forward.
     @Test
     void batchedRopeRotatesEverySequenceFromPositionZero() {
