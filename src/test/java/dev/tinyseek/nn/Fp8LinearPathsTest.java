@@ -60,11 +60,11 @@ class Fp8LinearPathsTest {
         int n = 3, in = 5, out = 2;
         float[] x = new float[n * in], w = new float[out * in], dy = new float[n * out], dw = new float[out * in];
         new Rng(1).fillNormal(x, 1);
-        assertThatThrownBy(() -> Fp8Linear.forward(new float[n * in - 1], w, n, in, out, r)).hasMessageContaining("x has length 14");
-        assertThatThrownBy(() -> Fp8Linear.forward(x, new float[out * in + 1], n, in, out, r)).hasMessageContaining("W has length 11");
-        assertThatThrownBy(() -> Fp8Linear.backward(dw, new float[1], x, w, n, in, out, r)).hasMessageContaining("dy has length 1");
-        assertThatThrownBy(() -> Fp8Linear.backward(dw, dy, new float[2], w, n, in, out, r)).hasMessageContaining("x has length 2");
-        assertThatThrownBy(() -> Fp8Linear.backward(dw, dy, x, new float[3], n, in, out, r)).hasMessageContaining("W has length 3");
+        assertThatThrownBy(() -> Fp8Linear.forward(new float[n * in - 1], w, n, in, out, r)).hasMessageStartingWith("fp8 linear: x has length 14");
+        assertThatThrownBy(() -> Fp8Linear.forward(x, new float[out * in + 1], n, in, out, r)).hasMessageStartingWith("fp8 linear: W has length 11");
+        assertThatThrownBy(() -> Fp8Linear.backward(dw, new float[1], x, w, n, in, out, r)).hasMessageStartingWith("fp8 linear: dy has length 1");
+        assertThatThrownBy(() -> Fp8Linear.backward(dw, dy, new float[2], w, n, in, out, r)).hasMessageStartingWith("fp8 linear: x has length 2");
+        assertThatThrownBy(() -> Fp8Linear.backward(dw, dy, x, new float[3], n, in, out, r)).hasMessageStartingWith("fp8 linear: W has length 3");
         assertThatThrownBy(() -> Fp8Linear.backward(new float[4], dy, x, w, n, in, out, r))
                 .hasMessage("fp8 linear: dW has length 4 but shape [2, 5] needs 10");
         assertThatThrownBy(() -> Fp8Linear.forward(null, w, n, in, out, r)).hasMessageContaining("x has length null");

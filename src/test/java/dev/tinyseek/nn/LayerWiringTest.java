@@ -38,6 +38,23 @@ class LayerWiringTest {
         assertThatThrownBy(() -> l.setPrecision(null, r)).hasMessageContaining("needs FP32 or FP8");
     }
 
+    /// Outside decoding, forward reads `W` itself: a write to the weight is seen by the very next
+    /// call, announced or not. While decoding, a wrong-length input gets the shape error.
+    @Test
+    void outsideDecodingEveryForwardReadsTheWeightItself() {
+        Linear l = new Linear("l", 3, 2, new Rng(4), 0.5);
+        float[] x = {0.3f, -1.2f, 0.8f};
+        float[] before = l.forward(x, 1);
+        l.weight.data[1] += 1f; // not announced
+        float[] after = l.forward(x, 1);
+        float[] want = new float[2];
+        dev.tinyseek.tensor.MatMul.forward(want, x, l.weight.data, null, 1, 3, 2);
+        assertThat(after).containsExactly(want);
+        assertThat(after[0]).isNotEqualTo(before[0]);
+        assertThatThrownBy(() -> Linear.decoding(() -> l.forward(new float[4], 1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("matmul: x has 4 floats");
+    }
+
     /// A dense MLP has no sequence boundaries: B sequences of T tokens are N = B·T rows.
     @Test
     void batchedForwardOfADenseMlpIsTheForwardOfAllRows() {
