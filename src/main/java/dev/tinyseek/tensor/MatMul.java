@@ -23,9 +23,11 @@ public final class MatMul {
         Shapes.check("matmul", "y", y, n, out);
         Shapes.check("matmul", "x", x, n, in);
         Shapes.check("matmul", "W", w, out, in);
+        if (b != null) { // every shape is checked before anything is written
+            Shapes.check("matmul", "b", b, out);
+        }
         Backends.gemm().gemm(false, true, n, out, in, x, 0, w, 0, y, 0, false);
         if (b != null) {
-            Shapes.check("matmul", "b", b, out);
             for (int i = 0; i < n; i++) {
                 for (int o = 0; o < out; o++) {
                     y[i * out + o] += b[o];
@@ -41,19 +43,26 @@ public final class MatMul {
                                 float[] x,   // [N, in]
                                 float[] w,   // [out, in]
                                 int n, int in, int out) {
+        // every shape is checked before anything is written; W and x only when needed
         Shapes.check("matmul backward", "dy", dy, n, out);
         if (dx != null) {
             Shapes.check("matmul backward", "dx", dx, n, in);
             Shapes.check("matmul backward", "W", w, out, in);
-            Backends.gemm().gemm(false, false, n, in, out, dy, 0, w, 0, dx, 0, true);
         }
         if (dw != null) {
             Shapes.check("matmul backward", "dW", dw, out, in);
             Shapes.check("matmul backward", "x", x, n, in);
-            Backends.gemm().gemm(true, false, out, in, n, dy, 0, x, 0, dw, 0, true);
         }
         if (db != null) {
             Shapes.check("matmul backward", "db", db, out);
+        }
+        if (dx != null) {
+            Backends.gemm().gemm(false, false, n, in, out, dy, 0, w, 0, dx, 0, true);
+        }
+        if (dw != null) {
+            Backends.gemm().gemm(true, false, out, in, n, dy, 0, x, 0, dw, 0, true);
+        }
+        if (db != null) {
             for (int i = 0; i < n; i++) {
                 for (int o = 0; o < out; o++) {
                     db[o] += dy[i * out + o];

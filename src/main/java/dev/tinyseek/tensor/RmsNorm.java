@@ -51,6 +51,9 @@ public final class RmsNorm {
         Shapes.check("rmsnorm backward", "x", x, n, c);
         Shapes.check("rmsnorm backward", "w", w, c);
         Shapes.check("rmsnorm backward", "rstd", rstd, n);
+        if (dw != null) { // checked before anything is written
+            Shapes.check("rmsnorm backward", "dw", dw, c);
+        }
         Parallel.forRange(n, Parallel.grainFor(4L * c), (from, to) -> {
             for (int i = from; i < to; i++) {
                 int off = i * c;
@@ -66,7 +69,6 @@ public final class RmsNorm {
             }
         });
         if (dw != null) {
-            Shapes.check("rmsnorm backward", "dw", dw, c);
             // a reduction over rows: parallel over channels, rows in order
             Parallel.forRange(c, Parallel.grainFor(2L * n), (from, to) -> {
                 for (int i = 0; i < n; i++) {

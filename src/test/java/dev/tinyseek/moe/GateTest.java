@@ -196,6 +196,20 @@ class GateTest {
                 .hasMessageContaining("num_experts_per_tok = 3");
     }
 
+    /// Ties go to the lower index, for groups and for experts alike.
+    @Test
+    void tiesGoToTheLowerIndex() {
+        // four experts in two groups, every affinity equal (zero weight): groups tie, experts tie
+        Gate g = new Gate("g", 1, 4, 2, 2, 1, Gate.Scoring.SIGMOID, true, 1.0, true, new Rng(1), 0.0);
+        Gate.Routing r = g.route(new float[] {0.7f, -0.2f}, 2);
+        assertThat(r.experts()).containsExactly(0, 1, 0, 1);
+        // without groups, a tie between experts 1 and 3 above the rest: 1 first
+        Gate flat = new Gate("g", 1, 4, 1, 1, 1, Gate.Scoring.SIGMOID, true, 1.0, true, new Rng(1), 0.0);
+        flat.bias.data[1] = 0.5f;
+        flat.bias.data[3] = 0.5f;
+        assertThat(flat.route(new float[] {0.3f}, 1).experts()).containsExactly(1);
+    }
+
     /// With negative selection scores, masking excluded groups with 0 instead of −∞ would let an
     /// expert of an excluded group win (`docs/moe.md#pitfalls`).
     @Test

@@ -109,6 +109,40 @@ class MoeLayerTest {
         }
     }
 
+    /// `dx` on every coordinate of a batch, with and without shared experts (central differences,
+    /// the expert choice held fixed).
+    @Test
+    void inputGradientMatchesFiniteDifferencesOnEveryCoordinate() {
+        for (int shared : new int[] {0, 1}) {
+            MoeLayer m = new MoeLayer("l", C, E, shared, INNER, K, 2, 1, "sigmoid", true, 2.5, true, new Rng(30), 0.3);
+            m.setBalanceLossAlpha(0.3);
+            int b = 2, t = 3, n = b * t;
+            float[] x = input(n, 31), dy = input(n, 32);
+            MoeLayer.Saved s = m.forward(x, b, t);
+            float[] dx = m.backward(s, dy);
+            int[] choice = s.routing().experts().clone();
+            int checked = 0;
+            for (int i = 0; i < x.length; i++) {
+                float orig = x[i], h = 1e-3f;
+                x[i] = orig + h;
+                MoeLayer.Saved sp = m.forward(x, b, t);
+                x[i] = orig - h;
+                MoeLayer.Saved sm = m.forward(x, b, t);
+                x[i] = orig;
+                if (!Arrays.equals(sp.routing().experts(), choice) || !Arrays.equals(sm.routing().experts(), choice)) {
+                    continue;
+                }
+                checked++;
+                double fd = (objective(sp, dy) - objective(sm, dy)) / (2 * h);
+                double scale = Math.max(1e-2, Math.max(Math.abs(fd), Math.abs(dx[i])));
+                assertThat(Math.abs(fd - dx[i]) / scale).as("shared %d: dx[%d]: backward %s, finite difference %s", shared, i, dx[i], fd)
+                        .isLessThan(0.02);
+            }
+            assertThat(checked).isGreaterThan(x.length / 2);
+            assertThat(m.linears()).hasSize(3 * (E + shared));
+        }
+    }
+
     static double objective(MoeLayer.Saved s, float[] dy) {
         double o = s.balanceLoss();
         for (int i = 0; i < dy.length; i++) {
