@@ -33,6 +33,18 @@ final class GenerateCommand implements Main.Command {
                 .flag("no-stop", "do not stop at a newline");
     }
 
+    /// The checkpoint's `tokenizer.json` when it has one, plain bytes (ids 0..255) otherwise;
+    /// refused when its vocabulary does not fit the model's.
+    static Tokenizer tokenizer(Path dir, Transformer model) {
+        Path tokFile = dir.resolve(TrainCommand.TOKENIZER);
+        Tokenizer tok = java.nio.file.Files.isRegularFile(tokFile) ? Tokenizer.load(tokFile) : Tokenizer.byteLevel();
+        if (tok.vocabSize() > model.config.vocabSize()) {
+            throw new IllegalArgumentException(tokFile + ": the tokenizer has " + tok.vocabSize() + " tokens but the model's "
+                    + "vocab_size is " + model.config.vocabSize() + "; they do not belong together");
+        }
+        return tok;
+    }
+
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
         Args a = spec();
@@ -53,12 +65,12 @@ final class GenerateCommand implements Main.Command {
                 a.number("top-p", Double.MIN_VALUE, 1));
         long seed = a.longValue("seed");
         Transformer model = Checkpoint.load(dir);
-        // the checkpoint's tokenizer.json when it has one; plain bytes (ids 0..255) otherwise
-        Path tokFile = dir.resolve(TrainCommand.TOKENIZER);
-        Tokenizer tok = java.nio.file.Files.isRegularFile(tokFile) ? Tokenizer.load(tokFile) : Tokenizer.byteLevel();
-        if (tok.vocabSize() > model.config.vocabSize()) {
-            throw new IllegalArgumentException(tokFile + ": the tokenizer has " + tok.vocabSize() + " tokens but the model's "
-                    + "vocab_size is " + model.config.vocabSize() + "; they do not belong together");
+        Tokenizer tok = tokenizer(dir, model);
+        int promptTokens = tok.encode(prompt).length, ctx = model.config.maxPositionEmbeddings();
+        String clipped = null;
+        if (promptTokens < ctx && promptTokens + maxNew > ctx) {
+            clipped = String.format("note: --max-new %d was cut to %d: the prompt has %d tokens and the model's context "
+                    + "(max_position_embeddings) is %d", maxNew, ctx - promptTokens, promptTokens, ctx);
         }
         int[] newline = tok.encode("\n");
         int stop = a.isSet("no-stop") || newline.length != 1 ? -1 : newline[0];
@@ -81,6 +93,9 @@ final class GenerateCommand implements Main.Command {
         }
         String text = tok.decode(tokens);
         out.println(prompt + (text.endsWith("\n") ? text.substring(0, text.length() - 1) : text));
+        if (clipped != null) {
+            out.println(clipped);
+        }
         if (spec != null) {
             StringBuilder per = new StringBuilder();
             for (int k = 1; k <= spec.checkedAt().length; k++) {

@@ -25,7 +25,8 @@ final class InspectCommand implements Main.Command {
     }
 
     static Args spec() {
-        return new Args("inspect", "Loads DIR exactly as 'generate' would (a bad file: one line, exit code 1) and prints\n"
+        return new Args("inspect", "Loads DIR exactly as 'generate' would: manifest hashes, config, memory, every tensor's\n"
+                + "shape and finiteness, tokenizer.json (a bad file: one line, exit code 1); then prints\n"
                 + "the config, a table of tensors (name, dtype, shape), parameter counts and KV-cache bytes per token.")
                 .positional("DIR", "a checkpoint directory");
     }
@@ -39,9 +40,17 @@ final class InspectCommand implements Main.Command {
         }
         Path dir = Path.of(a.positional(0, "DIR"));
         List<String> notes = new ArrayList<>();
-        Transformer model = Checkpoint.load(dir, notes::add);
+        Transformer model = Checkpoint.load(dir, notes::add); // manifest, config, memory, shapes, finite weights
+        dev.tinyseek.tokenizer.Tokenizer tok = GenerateCommand.tokenizer(dir, model); // as generate reads it
+        var manifest = dev.tinyseek.io.CheckpointDirectory.readManifest(dir);
         out.println("checkpoint " + dir + ": loads cleanly");
         out.println("GEMM backend: " + dev.tinyseek.backend.Backends.describe(dev.tinyseek.backend.Backends.gemm()));
+        out.println(manifest == null ? "no manifest.json: the files could not be checked against their hashes (saved by "
+                + "another program or an older tinyseek)" : "manifest.json: " + manifest.files().size() + " files match their "
+                + "SHA-256" + (manifest.step() >= 0 ? ", all of training step " + manifest.step() : ""));
+        out.println(java.nio.file.Files.isRegularFile(dir.resolve(TrainCommand.TOKENIZER))
+                ? TrainCommand.TOKENIZER + ": " + tok.vocabSize() + " tokens, fits vocab_size " + model.config.vocabSize()
+                : "no " + TrainCommand.TOKENIZER + ": text is plain bytes (ids 0..255)");
         for (String n : notes) {
             out.println("note: " + n);
         }

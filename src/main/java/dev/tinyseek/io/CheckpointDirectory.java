@@ -141,11 +141,12 @@ public final class CheckpointDirectory {
 
     /// Starts a save into `dir` (created with its parents if needed): finishes an interrupted
     /// save ([#recover]), deletes temporary files earlier saves left, and opens a staging
-    /// directory. Refuses a `dir` that is a file, or a non-empty directory that is not a checkpoint
-    /// (a save replaces the directory; it must not take a user's files with it).
+    /// directory. Refuses a `dir` that is a file, or a directory that is not a checkpoint and has
+    /// subdirectories (a save replaces the directory: it must not move a user's tree; the flat
+    /// files of, say, charts written there before the first save are copied along).
     public static Save begin(Path dir) throws IOException {
         Path d = dir.toAbsolutePath().normalize();
-        checkWritable(d);
+        checkTarget(d, true);
         recover(d);
         cleanTemporaries(d);
         Path staging = sibling(d, SAVING);
@@ -157,7 +158,10 @@ public final class CheckpointDirectory {
     /// checkpoint directory, and its parent can be created and written. Throws a
     /// [CheckpointException] naming the directory and the problem.
     public static void checkWritable(Path dir) {
-        Path d = dir.toAbsolutePath().normalize();
+        checkTarget(dir.toAbsolutePath().normalize(), false);
+    }
+
+    private static void checkTarget(Path d, boolean flatFilesAllowed) {
         Path parent = d.getParent();
         if (parent == null) {
             throw new CheckpointException(d, null, "cannot save a checkpoint as the file system's root; choose a directory below it");
@@ -165,7 +169,7 @@ public final class CheckpointDirectory {
         if (Files.exists(d) && !Files.isDirectory(d)) {
             throw new CheckpointException(d, null, "exists and is not a directory; choose a new directory for the checkpoint");
         }
-        if (Files.isDirectory(d) && !isEmpty(d) && !looksLikeCheckpoint(d)) {
+        if (Files.isDirectory(d) && !isEmpty(d) && !looksLikeCheckpoint(d) && !(flatFilesAllowed && onlyFiles(d))) {
             throw new CheckpointException(d, null, "is a directory with other files in it (no config.json or " + MANIFEST
                     + "); a save replaces the whole directory, so choose a new or empty one");
         }
@@ -307,6 +311,14 @@ public final class CheckpointDirectory {
     private static boolean looksLikeCheckpoint(Path d) {
         return Files.exists(d.resolve(MANIFEST)) || Files.exists(d.resolve("config.json"))
                 || Files.exists(d.resolve("trainer_state.json"));
+    }
+
+    private static boolean onlyFiles(Path d) {
+        try (Stream<Path> s = Files.list(d)) {
+            return s.allMatch(Files::isRegularFile);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static boolean isEmpty(Path d) {

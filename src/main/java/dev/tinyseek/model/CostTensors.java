@@ -85,10 +85,9 @@ public final class CostTensors {
     public static List<Group> mainModel(ModelConfig c) {
         List<Group> g = new ArrayList<>();
         long v = c.vocabSize(), dim = c.hiddenSize(), layers = c.numHiddenLayers();
-        long denseLayers = 0;
-        for (int i = 0; i < layers; i++) {
-            denseLayers += c.isDenseLayer(i) ? 1 : 0;
-        }
+        // the layers ModelConfig#isDenseLayer calls dense: all of a dense model, else the first first_k_dense_replace
+        long denseLayers = c.isDenseLayer((int) Math.min(layers, Integer.MAX_VALUE) - 1) ? layers
+                : Math.min(layers, c.firstKDenseReplace());
         long moeLayers = layers - denseLayers;
         g.add(new Group(Part.EMBEDDING, "embed_tokens", v, dim, 1, dim, Storage.BF16, false, false));
         g.add(new Group(Part.NORMS, "input_layernorm, post_attention_layernorm", dim, 1, 2 * layers, 2 * layers * dim,

@@ -21,8 +21,12 @@ public final class MemoryNeed {
 
     /// Numbers in every parameter and buffer of a model of `c` (MTP modules included).
     public static long numbers(ModelConfig c) {
+        return numbers(groups(c));
+    }
+
+    private static long numbers(List<CostTensors.Group> groups) {
         double n = 0;
-        for (CostTensors.Group g : groups(c)) {
+        for (CostTensors.Group g : groups) {
             n += (double) g.rows() * g.cols() * g.count();
         }
         return n >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) n;
@@ -37,20 +41,26 @@ public final class MemoryNeed {
     /// when a model of `c` cannot fit in the heap that is free now, or when one of its tensors is
     /// larger than a Java array can be.
     public static void check(ModelConfig c, String where) {
-        for (CostTensors.Group g : groups(c)) {
+        List<CostTensors.Group> groups = groups(c);
+        for (CostTensors.Group g : groups) {
             if ((double) g.rows() * g.cols() > Integer.MAX_VALUE - 8) {
                 throw new IllegalArgumentException(where + ": tensor " + g.name() + " would have " + g.rows() + " x " + g.cols()
                         + " numbers, more than a Java array holds (2^31 - 1); use smaller dimensions");
             }
         }
         Runtime rt = Runtime.getRuntime();
+        long numbers = numbers(groups);
+        double need = (double) numbers * BYTES_PER_NUMBER;
         double free = rt.maxMemory() - (double) (rt.totalMemory() - rt.freeMemory());
-        double need = bytes(c);
+        if (need > free && need < rt.maxMemory()) { // the heap may hold garbage: count again after collecting it
+            System.gc();
+            free = rt.maxMemory() - (double) (rt.totalMemory() - rt.freeMemory());
+        }
         if (need > free) {
             throw new IllegalArgumentException(String.format("%s: this model needs about %s for its %,d weights and their "
                             + "gradients (%d bytes a weight), more than the %s free in the Java heap (maximum %s); use a smaller "
                             + "config (num_hidden_layers %d, n_routed_experts %d, hidden_size %d) or give java a larger -Xmx",
-                    where, size(need), numbers(c), BYTES_PER_NUMBER, size(free), size(rt.maxMemory()), c.numHiddenLayers(),
+                    where, size(need), numbers, BYTES_PER_NUMBER, size(free), size(rt.maxMemory()), c.numHiddenLayers(),
                     c.nRoutedExperts(), c.hiddenSize()));
         }
     }

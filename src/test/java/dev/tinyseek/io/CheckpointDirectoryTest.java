@@ -110,6 +110,19 @@ class CheckpointDirectoryTest {
     }
 
     @Test
+    void chartsWrittenBeforeTheFirstSaveAreKeptButATreeIsNotTaken(@TempDir Path tmp) throws Exception {
+        Path dir = Files.createDirectory(tmp.resolve("run"));
+        Files.writeString(dir.resolve("loss.png"), "png");
+        save(dir, 3, "config.json", "{}");
+        assertThat(names(dir)).containsExactly("config.json", "loss.png", "manifest.json");
+        Path home = Files.createDirectory(tmp.resolve("home"));
+        Files.createDirectory(home.resolve("projects"));
+        assertThatThrownBy(() -> save(home, 1, "config.json", "{}")).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("is a directory with other files in it");
+        assertThat(names(home)).containsExactly("projects");
+    }
+
+    @Test
     void theTargetIsCheckedBeforeAnyWork(@TempDir Path tmp) throws Exception {
         Path file = Files.writeString(tmp.resolve("file"), "x");
         assertThatThrownBy(() -> CheckpointDirectory.checkWritable(file)).hasMessageContaining("is not a directory");

@@ -90,7 +90,7 @@ class KillDuringSaveTest {
                     // the pipe closes when the child dies
                 }
             });
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
             while (lastSaved.get() == 0 && child.isAlive() && System.nanoTime() < deadline) {
                 Thread.sleep(2);
             }
