@@ -178,6 +178,19 @@ public final class Grader {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            if (out.get() == null && current.settled() != null) {
+                // the check had failed already and was only looking further for the likely bug
+                if (sub != null) {
+                    sub.stop("a larger case did not finish within " + Submission.seconds(limitMs) + "; the remaining checks were skipped");
+                    Submission.joinQuietly(t, 5_000);
+                } else {
+                    t.interrupt();
+                }
+                Check.Outcome o = current.settled();
+                entries.add(new Entry(check.name(), check.hint(), Check.Outcome.fail(o.cases(), o.failingCase(), o.message()
+                        + "\na larger case then did not finish within " + Submission.seconds(limitMs) + "; the remaining checks were skipped")));
+                break;
+            }
             if (out.get() == null) {
                 String at = current.describe();
                 String why = "did not finish within " + Submission.seconds(limitMs) + " (an endless loop?); the remaining checks were skipped";
