@@ -3,8 +3,10 @@ import dev.tinyseek.exercises.SoftmaxExercise;
 /// HOSTILE: an endless loop in its constructor.
 public class LoopsInConstructor implements SoftmaxExercise {
 
+    boolean forever = true;
+
     public LoopsInConstructor() {
-        while (true) {
+        while (forever) {
             Thread.onSpinWait();
         }
     }

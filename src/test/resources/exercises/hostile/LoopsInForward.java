@@ -1,6 +1,6 @@
 import dev.tinyseek.exercises.SoftmaxExercise;
 
-/// HOSTILE: forward loops without end on rows of more than three entries.
+/// HOSTILE: a right forward on rows of up to three entries; on longer rows it loops without end.
 public class LoopsInForward implements SoftmaxExercise {
 
     @Override
@@ -8,7 +8,20 @@ public class LoopsInForward implements SoftmaxExercise {
         while (x.length > 3) {
             Thread.onSpinWait();
         }
-        return x;
+        float max = Float.NEGATIVE_INFINITY;
+        for (float v : x) {
+            max = Math.max(max, v);
+        }
+        float[] y = new float[x.length];
+        double sum = 0;
+        for (int i = 0; i < x.length; i++) {
+            y[i] = (float) Math.exp(x[i] - max);
+            sum += y[i];
+        }
+        for (int i = 0; i < x.length; i++) {
+            y[i] = (float) (y[i] / sum);
+        }
+        return y;
     }
 
     @Override

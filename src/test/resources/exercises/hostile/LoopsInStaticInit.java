@@ -3,8 +3,10 @@ import dev.tinyseek.exercises.SoftmaxExercise;
 /// HOSTILE: an endless loop in its static initialiser (runs when the class is loaded).
 public class LoopsInStaticInit implements SoftmaxExercise {
 
+    static boolean forever = true;
+
     static {
-        while (true) {
+        while (forever) {
             Thread.onSpinWait();
         }
     }

@@ -167,6 +167,9 @@ public final class Cases {
                         return Check.Outcome.fail(first.cases(), first.failingCase(), first.message()
                                 + "\nlikely bug (seen on a larger failing case, size " + size + "): " + m.likely());
                     }
+                } catch (Submission.Gone e) {
+                    return Check.Outcome.fail(first.cases(), first.failingCase(), first.message()
+                            + "\nthen, on a larger case (size " + size + "): " + e.getMessage());
                 } catch (RuntimeException | StackOverflowError e) {
                     return first; // the larger cases fail otherwise: nothing to add
                 }

@@ -55,7 +55,7 @@ class GradeHostileTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = ';', textBlock = """
-            UnsafeSwapsChecks        ; 5  ; does not compile              ; package sun.misc does not exist
+            UnsafeSwapsChecks        ; 5  ; does not compile              ; package sun.misc is not visible
             CallsLibrarySoftmax      ; 5  ; does not compile              ; package dev.tinyseek.tensor does not exist
             SubmissionHost           ; 5  ; refused                       ; in tinyseek's own package
             ReflectsIntoGrader       ; 5  ; FAIL  forward equals          ; | could not reach the grader: java.lang.ClassNotFoundException
