@@ -28,6 +28,12 @@ public final class Cases {
     public static final class Current {
         private volatile int size = -1;
         private volatile Object at;
+        private volatile Check.Outcome settled;
+
+        /// The failure a sweep had already found when it went on to larger cases, or null.
+        public Check.Outcome settled() {
+            return settled;
+        }
 
         /// The case as the report shows it, or null before the first.
         public String describe() {
@@ -128,12 +134,48 @@ public final class Cases {
                     if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
                         throw (VirtualMachineError) e;
                     }
-                    return Check.Outcome.fail(n, "size " + size + ": " + (c == null ? "(failed while making the case)" : show(c)),
+                    Check.Outcome first = Check.Outcome.fail(n, "size " + size + ": " + (c == null ? "(failed while making the case)" : show(c)),
                             message(e));
+                    return e instanceof Mismatch m && m.likely() == null ? likelyFromLarger(first, base, size, k, make, check) : first;
                 }
             }
         }
         return Check.Outcome.pass(n);
+    }
+
+    /// How many cases after the first failure a sweep tries, looking for the likely bug.
+    static final int LOOK_FURTHER = 8;
+
+    /// A small case often cannot show a pattern (one value fits any factor): when the first
+    /// failure names no likely bug, the next [#LOOK_FURTHER] cases are tried, and the first
+    /// failure among them that names one adds it to `first`. `first` stays the reported case.
+    private static <C> Check.Outcome likelyFromLarger(Check.Outcome first, long base, int size0, int k0, Function<Gen, C> make,
+                                                     Consumer<C> check) {
+        Current cur = CURRENT.get();
+        if (cur != null) {
+            cur.settled = first;
+        }
+        int tried = 0;
+        for (int size = size0; size < SIZES && tried < LOOK_FURTHER; size++) {
+            for (int k = size == size0 ? k0 + 1 : 0; k < SEEDS_PER_SIZE && tried < LOOK_FURTHER; k++, tried++) {
+                try {
+                    C c = make.apply(new Gen(mix(base + size * 131L + k), size));
+                    at(size, c);
+                    check.accept(c);
+                } catch (Mismatch m) {
+                    if (m.likely() != null) {
+                        return Check.Outcome.fail(first.cases(), first.failingCase(), first.message()
+                                + "\nlikely bug (seen on a larger failing case, size " + size + "): " + m.likely());
+                    }
+                } catch (Submission.Gone e) {
+                    return Check.Outcome.fail(first.cases(), first.failingCase(), first.message()
+                            + "\nthen, on a larger case (size " + size + "): " + e.getMessage());
+                } catch (RuntimeException | StackOverflowError e) {
+                    return first; // the larger cases fail otherwise: nothing to add
+                }
+            }
+        }
+        return first;
     }
 
     /// Runs `check` once on a fixed, named case (a worked example or an edge case).

@@ -103,7 +103,8 @@ final class E4m3Checks {
                 switch (direction(x, want, got)) {
                     case -1 -> towardZero++;
                     case 1 -> awayFromZero++;
-                    default -> other++;
+                    case 0 -> other++;
+                    default -> { } // a NaN on either side: overflow and NaN rules, not rounding
                 }
                 if (message == null || smaller(x, worst)) {
                     worst = x;
@@ -128,9 +129,13 @@ final class E4m3Checks {
     }
 
     /// −1 when `got` is the code next to `want` on the side of zero, +1 when it is the next one
-    /// away from zero, 0 otherwise (NaN, a sign error, a jump of more than one code).
+    /// away from zero, 2 when either is a NaN code (overflow, not rounding), 0 otherwise (a sign
+    /// error, a jump of more than one code, not a code).
     static int direction(float x, int want, int got) {
-        if (got < 0 || got > 255 || F.isNaN(want) || F.isNaN(got) || (want & 0x80) != (got & 0x80)) {
+        if (got >= 0 && got <= 255 && (F.isNaN(want) || F.isNaN(got))) {
+            return 2;
+        }
+        if (got < 0 || got > 255 || (want & 0x80) != (got & 0x80)) {
             return 0;
         }
         int w = want & 0x7F, g = got & 0x7F;

@@ -119,17 +119,20 @@ public final class Grader {
     public static <S> Result isolated(Exercise<S> ex, String className, Map<String, byte[]> classes, Sandbox sandbox, Limits limits) {
         Submission sub;
         try {
-            sub = Submission.start(className, ex.api(), classes, sandbox, limits);
-        } catch (Submission.Threw | Submission.Gone e) {
-            String simple = className.substring(className.lastIndexOf('.') + 1);
-            return new Result(ex, className, List.of(new Entry("create an instance with new " + simple + "()",
-                    e instanceof Submission.Threw ? "give the class a public constructor without arguments that does not throw"
-                            : "loading the class, its static initialiser and its constructor must end quickly and must not end the program",
-                    Check.Outcome.fail(1, "(none)", "could not create it: " + (e instanceof Submission.Threw ? Cases.message(e) : e.getMessage())))));
+            sub = Submission.launch(className, ex.api(), classes, sandbox, limits);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the submission's process: " + e.getMessage(), e);
         }
         try (sub) {
+            try {
+                sub.awaitReady();
+            } catch (Submission.Threw | Submission.Gone e) {
+                String simple = className.substring(className.lastIndexOf('.') + 1);
+                return new Result(ex, className, List.of(new Entry("create an instance with new " + simple + "()",
+                        e instanceof Submission.Threw ? "give the class a public constructor without arguments that does not throw"
+                                : "loading the class, its static initialiser and its constructor must end quickly and must not end the program",
+                        Check.Outcome.fail(1, "(none)", "could not create it: " + Cases.message(e)))), sub.printedText(), sub.printedBytes());
+            }
             List<Entry> entries = new ArrayList<>(checks(ex, sub.api(ex.api()), limits.checkMs(), sub));
             String ending = sub.end();
             if (ending != null) {
@@ -174,6 +177,19 @@ public final class Grader {
                 t.join(limitMs);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+            if (out.get() == null && current.settled() != null) {
+                // the check had failed already and was only looking further for the likely bug
+                if (sub != null) {
+                    sub.stop("a larger case did not finish within " + Submission.seconds(limitMs) + "; the remaining checks were skipped");
+                    Submission.joinQuietly(t, 5_000);
+                } else {
+                    t.interrupt();
+                }
+                Check.Outcome o = current.settled();
+                entries.add(new Entry(check.name(), check.hint(), Check.Outcome.fail(o.cases(), o.failingCase(), o.message()
+                        + "\na larger case then did not finish within " + Submission.seconds(limitMs) + "; the remaining checks were skipped")));
+                break;
             }
             if (out.get() == null) {
                 String at = current.describe();

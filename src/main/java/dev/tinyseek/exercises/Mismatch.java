@@ -6,8 +6,21 @@ import java.util.Locale;
 /// what the student's code gave. The comparisons every exercise uses live here.
 public final class Mismatch extends AssertionError {
 
+    private final String likely;
+
     public Mismatch(String message) {
-        super(message);
+        this(message, null);
+    }
+
+    /// A mismatch whose message ends with the likely bug `likely` (null: none named).
+    public Mismatch(String message, String likely) {
+        super(likely == null ? message : message + "\nlikely bug: " + likely);
+        this.likely = likely;
+    }
+
+    /// The likely bug this mismatch names ([Diagnosis]), or null.
+    public String likely() {
+        return likely;
     }
 
     /// Fails with `message` unless `ok`.
@@ -45,7 +58,7 @@ public final class Mismatch extends AssertionError {
             throw new Mismatch(String.format(Locale.ROOT,
                     "%s[%d]: expected %.9g, got %.9g (|diff| %.3g; tolerance %.2g·|expected| + %.2g)%n    expected %s%n    got      %s",
                     what, worst, expected[worst], actual[worst], Math.abs(actual[worst] - expected[worst]), rtol, atol,
-                    head(expected, worst), head(actual, worst)) + (likely == null ? "" : "\nlikely bug: " + likely));
+                    head(expected, worst), head(actual, worst)), likely);
         }
     }
 

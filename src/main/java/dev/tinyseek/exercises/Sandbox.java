@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /// Where a submission's process runs: inside Debian's `bubblewrap` (`bwrap`) when it is installed
@@ -188,6 +187,6 @@ public record Sandbox(Kind kind, String bwrap, String description) {
 
     @Override
     public String toString() {
-        return kind.name().toLowerCase(Locale.ROOT) + ": " + description;
+        return description;
     }
 }

@@ -83,13 +83,10 @@ public final class Submission implements AutoCloseable {
     }
 
     /// Starts the process for class `className` (from `classes`, class name to bytes) implementing
-    /// `api`, and waits, within the limits, until it has constructed an instance. A class that
-    /// cannot be created (it throws, exits, loops) throws [Gone] or [Threw] with what happened;
-    /// the process is then already stopped.
-    public static Submission start(String className, Class<?> api, Map<String, byte[]> classes, Sandbox sandbox, Limits limits)
+    /// `api`; [#awaitReady] then waits until it has created an instance.
+    public static Submission launch(String className, Class<?> api, Map<String, byte[]> classes, Sandbox sandbox, Limits limits)
             throws IOException {
         Path scratch = Files.createTempDirectory("tinyseek-grade");
-        Submission s;
         try {
             Path cp = Files.createDirectories(scratch.resolve("cp"));
             Path work = Files.createDirectories(scratch.resolve("work"));
@@ -114,21 +111,26 @@ public final class Submission implements AutoCloseable {
             pb.environment().clear();
             pb.environment().put("PATH", "/usr/bin:/bin");
             pb.environment().put("LANG", "C.UTF-8");
-            s = new Submission(pb.start(), scratch, limits);
+            return new Submission(pb.start(), scratch, limits);
         } catch (IOException | RuntimeException e) {
             Sandbox.deleteTree(scratch);
             throw e;
         }
+    }
+
+    /// Waits, within the limits, until the process has loaded, initialised and constructed the
+    /// class. A class that cannot be created (it throws, exits, loops) throws [Threw] or [Gone]
+    /// with what happened; the process is then stopped.
+    public void awaitReady() {
         try {
-            s.await(Wire.BOOTED, limits.bootMs(), "the JVM did not start within " + seconds(limits.bootMs())
+            await(Wire.BOOTED, limits.bootMs(), "the JVM did not start within " + seconds(limits.bootMs())
                     + " (the machine is very busy?)");
-            s.await(Wire.READY, limits.startMs(), "loading, initialising and constructing the class did not finish within "
+            await(Wire.READY, limits.startMs(), "loading, initialising and constructing the class did not finish within "
                     + seconds(limits.startMs()) + " (an endless loop in a static initialiser or the constructor?)");
         } catch (RuntimeException e) {
-            s.close();
+            stop(e.getMessage() == null ? "could not be created" : e.getMessage());
             throw e;
         }
-        return s;
     }
 
     /// Waits for the frame `kind` at most `ms`; stops the process otherwise.
@@ -348,7 +350,8 @@ public final class Submission implements AutoCloseable {
         int code = process.exitValue();
         String out = printedText();
         if (out.contains("java.lang.OutOfMemoryError") || code == 3 && out.contains("OutOfMemory")) {
-            return "its process ran out of memory (the limit is " + limits.heapMb() + " MB) and ended (exit code " + code + ")";
+            return "its process ran out of memory (OutOfMemoryError; the heap limit is " + limits.heapMb() + " MB) and ended (exit code "
+                    + code + ")";
         }
         return "its process ended (exit code " + code + ") while this ran: System.exit or Runtime.halt in your code? "
                 + "(a crash of the JVM ends it too)";
@@ -427,6 +430,13 @@ public final class Submission implements AutoCloseable {
 
     /// What the process printed (the first 8 KB), as text.
     public String printedText() {
+        if (stopped.get() != null) {
+            try {
+                process.waitFor(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         joinQuietly(drain, process.isAlive() ? 0 : 1_000);
         synchronized (printed) {
             return printed.toString(StandardCharsets.UTF_8);

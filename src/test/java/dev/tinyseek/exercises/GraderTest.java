@@ -11,6 +11,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,7 +51,39 @@ class GraderTest {
             Map.entry("AdvantagesNoEpsilon", new String[] {"worked values", "add ε = 1e-4"}),
             Map.entry("AdvantagesFloatSums", new String[] {"adding b (up to 1e4)", "accumulate in double"}),
             Map.entry("K3SwappedRatio", new String[] {"its mean under π is KL", "only with x = π_ref/π_θ"}),
-            Map.entry("K3GradientSign", new String[] {"gradient equals finite differences", "∂k3/∂logp = 1 − x"}));
+            Map.entry("K3GradientSign", new String[] {"gradient equals finite differences", "∂k3/∂logp = 1 − x"}),
+            Map.entry("SoftmaxBackwardFlippedSign", new String[] {"backward equals finite differences", "dx_i = y_i (dy_i − Σ_j y_j dy_j)"}),
+            Map.entry("GateNoRouteScale", new String[] {"weights = routed_scaling_factor", "multiply by routed_scaling_factor"}),
+            Map.entry("E4m3Truncates", new String[] {"midpoints between neighbouring codes", "round the exact value to the nearest"}));
+
+    /// What the report must name as the likely bug of a wrong solution (in the check of [#WRONG]).
+    static final Map<String, String[]> LIKELY = Map.of(
+            "K3GradientSign", new String[] {"got ≈ −expected", "flipped sign"},
+            "SoftmaxBackwardFlippedSign", new String[] {"got ≈ −expected in every entry", "flipped sign"},
+            "GateNoRouteScale", new String[] {"× expected in every entry (1/0.4 = 2.5)", "constant factor"},
+            "E4m3Truncates", new String[] {"neighbour toward zero", "truncation"});
+
+    @ParameterizedTest
+    @MethodSource("likelyOnes")
+    void theLikelyBugIsNamed(String name) {
+        Grader.Graded g = grade(name);
+        Grader.Entry failed = g.results().getFirst().entries().stream().filter(e -> e.name().contains(WRONG.get(name)[0]))
+                .findFirst().orElseThrow();
+        assertThat(failed.outcome().message()).as(g.report()).contains("likely bug").contains(LIKELY.get(name));
+        assertThat(g.report()).contains("likely bug");
+    }
+
+    static Stream<String> likelyOnes() {
+        return LIKELY.keySet().stream().sorted();
+    }
+
+    @Test
+    void aBugWithoutAPatternIsNotGivenALikelyName() {
+        // NaN from an overflow says nothing of a sign or a factor: the report names no likely bug
+        Grader.Graded g = grade("SoftmaxNoMaxShift");
+        assertThat(g.passed()).isFalse();
+        assertThat(g.report()).as(g.report()).doesNotContain("likely bug");
+    }
 
     @BeforeAll
     static void compileEverything() throws IOException {
@@ -66,11 +101,27 @@ class GraderTest {
         compiled = StudentCompiler.compile(sources);
         assertThat(compiled.errors()).as("the solutions, wrong solutions and starters compile").isEmpty();
         sandbox = Sandbox.choose(Sandbox.Mode.AUTO);
+        // every class is graded once, two at a time (each in its own process); the tests read the reports
+        List<String> names = new ArrayList<>(WRONG.keySet());
+        names.addAll(solutions().toList());
+        Exercises.all().forEach(ex -> names.add(ex.starterClass()));
+        try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
+            for (String n : names) {
+                pool.submit(() -> grade(n));
+            }
+        }
     }
 
+    static final Map<String, Grader.Graded> GRADED = new ConcurrentHashMap<>();
+
     static Grader.Graded grade(String className) {
-        return Grader.gradeCompiled(className + ".java", compiled.only(List.of(className)), sandbox, Limits.DEFAULT);
+        return GRADED.computeIfAbsent(className,
+                n -> Grader.gradeCompiled(n + ".java", compiled.only(List.of(n)), sandbox, GENEROUS));
     }
+
+    /// None of these files loops or hangs: limits far above what they need, so that a busy machine
+    /// cannot turn a slow check into a failure.
+    static final Limits GENEROUS = new Limits(300_000, 300_000, 600_000, 120_000, 256, 1 << 20, 1 << 22);
 
     static Stream<String> solutions() throws IOException {
         try (Stream<Path> s = Files.list(DIR.resolve("solutions"))) {
@@ -211,7 +262,9 @@ class GraderTest {
         Grader.Result r = Grader.run(GrpoChecks.k3(), endless, "Endless", 200);
         assertThat(r.passed()).isFalse();
         assertThat(r.entries()).hasSize(1);
-        assertThat(Grader.report("Endless.java", r)).contains("did not finish within 0.2 s").contains("remaining checks were skipped");
+        assertThat(Grader.report("Endless.java", r)).contains("did not finish within 0.2 s").contains("remaining checks were skipped")
+                .doesNotContain("(unknown)");
+        assertThat(r.entries().getFirst().outcome().failingCase()).startsWith("size 0: logp = ").endsWith("(the case it was on)");
     }
 
     @Test
