@@ -39,19 +39,19 @@ class LayerWiringTest {
     }
 
     /// Outside decoding, forward reads `W` itself: a write to the weight is seen by the very next
-    /// call, announced or not. While decoding, a wrong-length input gets the shape error.
+    /// call. While decoding, a wrong-length input gets the shape error.
     @Test
     void outsideDecodingEveryForwardReadsTheWeightItself() {
         Linear l = new Linear("l", 3, 2, new Rng(4), 0.5);
         float[] x = {0.3f, -1.2f, 0.8f};
         float[] before = l.forward(x, 1);
-        l.weight.data[1] += 1f; // not announced
+        l.weight.data[1] += 1f;
         float[] after = l.forward(x, 1);
         float[] want = new float[2];
         dev.tinyseek.tensor.MatMul.forward(want, x, l.weight.data, null, 1, 3, 2);
         assertThat(after).containsExactly(want);
         assertThat(after[0]).isNotEqualTo(before[0]);
-        assertThatThrownBy(() -> Linear.decoding(() -> l.forward(new float[4], 1)))
+        assertThatThrownBy(() -> l.forward(new float[4], 1, new DecodingWeights()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("matmul: x has 4 floats");
     }
 

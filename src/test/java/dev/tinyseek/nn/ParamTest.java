@@ -23,15 +23,4 @@ class ParamTest {
         assertThatThrownBy(() -> new Param("w", true, -1)).hasMessageContaining("got [-1]");
         assertThatThrownBy(() -> new Param("w", true, 65536, 65536)).hasMessageContaining("too large for one array");
     }
-
-    /// `version()` counts the calls to `changed()`, one each.
-    @Test
-    void versionCountsChanges() {
-        Param p = new Param("w", true, 2);
-        assertThat(p.version()).isZero();
-        p.changed();
-        p.changed();
-        p.changed();
-        assertThat(p.version()).isEqualTo(3);
-    }
 }
