@@ -2,7 +2,6 @@ package dev.tinyseek.nn;
 
 import dev.tinyseek.backend.Backends;
 import dev.tinyseek.backend.FewRowGemm;
-import dev.tinyseek.backend.JavaGemm;
 import dev.tinyseek.tensor.MatMul;
 import dev.tinyseek.tensor.Rng;
 
@@ -57,7 +56,8 @@ public final class Linear {
         return forward(x, n, DecodingWeights.asStored());
     }
 
-    /// y[N, out] = x[N, in] · Wᵀ, where a product of a few rows on the Java backend reads `Wᵀ`
+    /// y[N, out] = x[N, in] · Wᵀ, where a product of a few rows on a backend with the naive loops'
+    /// bits (naive, java, vector) reads `Wᵀ`
     /// from `decoding` (made there on first use); FP8 layers and other products read `W`.
     public float[] forward(float[] x, int n, DecodingWeights decoding) {
         if (decoding == null) {
@@ -67,7 +67,7 @@ public final class Linear {
             return Fp8Linear.forward(x, weight.data, n, in, out, recipe);
         }
         float[] y = new float[n * out];
-        if (n >= 1 && n <= FewRowGemm.MAX_ROWS && decoding.transposes() && Backends.gemm() instanceof JavaGemm
+        if (n >= 1 && n <= FewRowGemm.MAX_ROWS && decoding.transposes() && Backends.gemm().naiveBits()
                 && x.length == n * in) {
             FewRowGemm.multiply(y, x, decoding.of(this), n);
         } else {
