@@ -25,7 +25,7 @@ class CheckpointTest {
         float[] b = back.forward(seq, 1, seq.length).logits();
         assertThat(b).containsExactly(a);
         try (var files = Files.list(dir)) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("config.json", "model.safetensors");
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("config.json", "model.safetensors", "manifest.json");
         }
     }
 
