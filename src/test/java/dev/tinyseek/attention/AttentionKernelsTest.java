@@ -134,4 +134,33 @@ class AttentionKernelsTest {
             GradCheck.assertClose("o_lat", want, got, 1e-4, 1e-5);
         });
     }
+
+    /// Every operand's length is checked against the shape: exact for the queries and `dout`,
+    /// "at least" for the keys, values and latents (a cache may be longer), one float short fails.
+    @Test
+    void operandLengthsAreCheckedAgainstTheShape() {
+        int b = 2, tq = 3, h = 2, dqk = 3, dv = 2, pos0 = 1, tk = pos0 + tq;
+        float[] q = new float[b * tq * h * dqk], k = new float[b * tk * h * dqk], v = new float[b * tk * h * dv];
+        CausalAttention.Saved s = CausalAttention.forward(q, k, v, b, tq, h, dqk, dv, pos0, 0.5f);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CausalAttention.forward(q, new float[k.length - 1], v, b, tq, h, dqk, dv, pos0, 0.5f))
+                .hasMessage("attention: k has " + (k.length - 1) + " floats but needs at least " + k.length);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CausalAttention.forward(q, k, new float[v.length - 1], b, tq, h, dqk, dv, pos0, 0.5f))
+                .hasMessage("attention: v has " + (v.length - 1) + " floats but needs at least " + v.length);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CausalAttention.forward(new float[q.length + 1], k, v, b, tq, h, dqk, dv, pos0, 0.5f))
+                .hasMessage("attention: q has " + (q.length + 1) + " floats but needs " + q.length);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CausalAttention.backward(new float[q.length], new float[k.length],
+                        new float[v.length], new float[b * tq * h * dv + 1], q, k, v, s))
+                .hasMessage("attention: dout has " + (b * tq * h * dv + 1) + " floats but needs " + b * tq * h * dv);
+        int r = 4, dr = 2, rows = b * tk;
+        float[] ql = new float[b * tq * h * r], qp = new float[b * tq * h * dr], lat = new float[rows * r], kp = new float[rows * dr];
+        LatentAttention.forward(ql, qp, lat, kp, b, tq, h, r, dr, pos0, 0.5f);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LatentAttention.forward(ql, qp, new float[lat.length - 1], kp, b, tq, h, r, dr, pos0, 0.5f))
+                .hasMessage("latent attention: latent has " + (lat.length - 1) + " floats but needs at least " + lat.length);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LatentAttention.forward(ql, qp, lat, new float[kp.length - 1], b, tq, h, r, dr, pos0, 0.5f))
+                .hasMessage("latent attention: k_pe has " + (kp.length - 1) + " floats but needs at least " + kp.length);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LatentAttention.forward(ql, new float[qp.length - 1], lat, kp, b, tq, h, r, dr, pos0, 0.5f))
+                .hasMessage("latent attention: q_pe has " + (qp.length - 1) + " floats but needs " + qp.length);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LatentAttention.forward(new float[ql.length + 1], qp, lat, kp, b, tq, h, r, dr, pos0, 0.5f))
+                .hasMessage("latent attention: q_lat has " + (ql.length + 1) + " floats but needs " + ql.length);
+    }
 }
