@@ -123,4 +123,43 @@ class GrpoLossReferenceTest {
         Property.forAll("GRPO loss vs its formula, per-token advantages", g -> draw(g, true),
                 c -> check(c, GrpoLoss.computeTokens(c.logp, c.old, c.ref, c.adv, c.mask, c.b, c.l, c.o)));
     }
+
+    /// Every array is checked against `B·L` (or `B`), in both entry points, and a non-finite
+    /// log-prob is named by its completion and token, also past the first row.
+    @Test
+    void everyInputIsCheckedInBothEntryPoints() {
+        int b = 2, l = 3, n = b * l;
+        double[] ok = new double[n];
+        boolean[] m = new boolean[n];
+        Options o = Options.defaults();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> GrpoLoss.compute(ok, new double[n + 1], null, new double[b], m, b, l, o))
+                .hasMessage("GRPO: oldLogp has 7 entries, expected B·L = 2·3 = 6");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> GrpoLoss.compute(ok, ok, null, new double[b], new boolean[n - 1], b, l, o))
+                .hasMessage("GRPO: mask has 5 entries, expected B·L = 2·3 = 6");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> GrpoLoss.compute(ok, ok, new double[n - 1], new double[b], m, b, l, o))
+                .hasMessage("GRPO: refLogp has 5 entries, expected B·L = 2·3 = 6");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> GrpoLoss.compute(ok, ok, null, new double[0], new boolean[0], 0, l, o))
+                .hasMessage("GRPO: B = 0 and L = 3 must be positive");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> GrpoLoss.compute(ok, ok, null, new double[b], m, b, 0, o))
+                .hasMessage("GRPO: B = 2 and L = 0 must be positive");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> GrpoLoss.computeTokens(ok, ok, null, new double[n], m, 0, l, o))
+                .hasMessage("GRPO: B = 0 and L = 3 must be positive");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> GrpoLoss.computeTokens(ok, ok, null, new double[n], m, b, 0, o))
+                .hasMessage("GRPO: B = 2 and L = 0 must be positive");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> GrpoLoss.computeTokens(ok, ok, null, new double[n + 2], m, b, l, o))
+                .hasMessage("GRPO: tokenAdvantages has 8 entries, expected B·L = 2·3 = 6");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> GrpoLoss.computeTokens(new double[n - 1], ok, null, new double[n], m, b, l, o))
+                .hasMessage("GRPO: logp has 5 entries, expected B·L = 2·3 = 6");
+        boolean[] on = new boolean[n];
+        on[5] = true;
+        double[] inf = new double[n];
+        inf[5] = Double.NEGATIVE_INFINITY;
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> GrpoLoss.compute(ok, inf, null, new double[b], on, b, l, o))
+                .hasMessageStartingWith("GRPO: a log-prob at completion 1, token 2 is not finite");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> GrpoLoss.compute(ok, ok, inf, new double[b], on, b, l, o))
+                .hasMessageStartingWith("GRPO: a log-prob at completion 1, token 2 is not finite");
+        inf[5] = 0;
+        inf[4] = Double.NaN; // masked out: ignored
+        assertThat(GrpoLoss.compute(ok, inf, inf, new double[b], on, b, l, o).tokens()).isEqualTo(1);
+    }
 }
