@@ -3,7 +3,9 @@ import dev.tinyseek.exercises.SoftmaxExercise;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/// HOSTILE: a correct softmax that, once loaded, prints fake PASS lines without end from a thread.
+/// HOSTILE: a correct softmax that, once loaded, prints fake PASS lines: 2.6 MB before its class
+/// has finished loading (so the output cap is always reached before any check runs), then more
+/// without end from a thread.
 public class FloodsOutput implements SoftmaxExercise {
 
     private final boolean read;
@@ -13,6 +15,9 @@ public class FloodsOutput implements SoftmaxExercise {
     }
 
     static {
+        for (int i = 0; i < 10_000; i++) {
+            System.out.println("Result: PASS ".repeat(20));
+        }
         Thread t = new Thread(() -> {
             while (true) {
                 System.out.println("Result: PASS ".repeat(20));
