@@ -4,8 +4,6 @@ import dev.tinyseek.model.ModelConfig;
 import dev.tinyseek.model.Transformer;
 import dev.tinyseek.tasks.Problem;
 import dev.tinyseek.tasks.Split;
-import dev.tinyseek.train.AdamW;
-import dev.tinyseek.train.Trainer;
 
 import java.io.PrintStream;
 
@@ -19,7 +17,7 @@ import java.io.PrintStream;
 /// nearly all of its samples (its greedy answer never thinks), yet the worked form is learnt.
 public final class R1Base {
 
-    /// `config` of the model; `thinkShare` of the corpus is worked; `steps` of AdamW at `lr`
+    /// `config` of the model; `thinkShare` of the corpus is worked; `steps` of [Sft] at `lr`
     /// (DeepSeek-V3's β and decay, warmup then cosine to a tenth) on batches of `batch` documents.
     public record Settings(ModelConfig config, double thinkShare, int steps, int batch, double lr, long seed) {
 
@@ -83,10 +81,8 @@ public final class R1Base {
     /// Pretrains a fresh model (progress to `progress`, or null).
     public static Result pretrain(Settings s, PrintStream progress) {
         Transformer model = new Transformer(s.config(), s.seed());
-        AdamW opt = new AdamW(model.params(), 0.9, 0.95, 1e-8, 0.1);
         SftData data = new SftData(corpus(s.thinkShare()), s.seed() + 1, s.batch(), SEQ_LEN);
-        Trainer.Options o = new Trainer.Options(s.steps(), s.lr(), s.lr() / 10, Math.min(100, s.steps() / 10), 0.1, 1.0, 0);
-        Trainer.History h = new Trainer(progress).biasUpdateSpeed(0.001).train(model, opt, data, o, null);
-        return new Result(model, h.lastLoss(), h.seconds());
+        Sft.Result r = Sft.run(model, data, s.steps(), s.lr(), 0, progress);
+        return new Result(model, r.finalLoss(), r.seconds());
     }
 }

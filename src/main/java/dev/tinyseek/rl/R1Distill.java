@@ -76,8 +76,7 @@ public final class R1Distill {
         Row distilled = new Row("distilled (SFT on R1 traces)", eval(d, held, s), sft.steps(), sft.seconds());
         // 3. RL-only: GRPO from the student's base for the same time
         Transformer r = GrpoTrainer.copy(studentBase);
-        GrpoTrainer t = new GrpoTrainer(r, null, R1Template.TASK, AnswerFormat.R1, R1Rewards.zero(R1Template.TASK),
-                Codec.BYTES.end(), s.grpo().withSeed(s.seed())).codec(Codec.R1);
+        GrpoTrainer t = R1Zero.trainer(r, R1Rewards.zero(R1Template.TASK), s.grpo().withSeed(s.seed()));
         long t0 = System.nanoTime();
         int steps = 0;
         while ((System.nanoTime() - t0) / 1e9 < s.seconds()) {

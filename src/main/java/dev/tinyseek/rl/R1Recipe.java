@@ -114,9 +114,7 @@ public final class R1Recipe {
     }
 
     private static double rl(Transformer m, Settings s, int steps, long seed) {
-        GrpoTrainer t = new GrpoTrainer(m, null, R1Template.TASK, AnswerFormat.R1,
-                R1Rewards.withReadability(R1Template.TASK, s.readability()), Codec.BYTES.end(), s.grpo().withSeed(seed))
-                .codec(Codec.R1);
+        GrpoTrainer t = R1Zero.trainer(m, R1Rewards.withReadability(R1Template.TASK, s.readability()), s.grpo().withSeed(seed));
         double sec = 0;
         for (int i = 0; i < steps; i++) {
             sec += t.step().seconds();

@@ -125,8 +125,7 @@ public final class R1Zero {
         long t0 = System.nanoTime();
         List<Problem> held = R1Template.TASK.heldOut(s.heldOut(), HELD_OUT_SEED);
         GrpoTrainer.Options o = s.effective();
-        GrpoTrainer t = new GrpoTrainer(policy, null, R1Template.TASK, AnswerFormat.R1, R1Rewards.zero(R1Template.TASK),
-                Codec.BYTES.end(), o).codec(Codec.R1);
+        GrpoTrainer t = trainer(policy, R1Rewards.zero(R1Template.TASK), o);
         List<Point> curve = new ArrayList<>();
         List<GrpoTrainer.StepMetrics> steps = new ArrayList<>();
         // evaluations use the full budget, so that the no-think control is scored like the others
@@ -151,6 +150,12 @@ public final class R1Zero {
         }
         List<String> end = samples(policy, held, o.seed());
         return new Result(s.control(), curve, start, middle, end, steps, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /// GRPO on `policy` in the [R1Template] (its task, answer format and tokens) with `reward`; no
+    /// reference model (β = 0 in every R1 stage).
+    static GrpoTrainer trainer(Transformer policy, Reward reward, GrpoTrainer.Options o) {
+        return new GrpoTrainer(policy, null, R1Template.TASK, AnswerFormat.R1, reward, Codec.BYTES.end(), o).codec(Codec.R1);
     }
 
     /// The seed of the held-out problems every R1 stage is scored on.

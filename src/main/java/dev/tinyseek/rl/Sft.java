@@ -5,6 +5,7 @@ import dev.tinyseek.train.AdamW;
 import dev.tinyseek.train.Batch;
 import dev.tinyseek.train.Trainer;
 
+import java.io.PrintStream;
 import java.util.function.Supplier;
 
 /// Supervised fine-tuning for the R1 stages (cold start, SFT on rejection-sampled traces,
@@ -24,9 +25,20 @@ public final class Sft {
     }
 
     public static Result run(Transformer model, Supplier<Batch> data, int steps, double lr, double maxSeconds) {
+        return run(model, data, steps, lr, maxSeconds, null);
+    }
+
+    /// As [#run(Transformer, Supplier, int, double, double)], printing the trainer's progress to
+    /// `progress` (null for none).
+    public static Result run(Transformer model, Supplier<Batch> data, int steps, double lr, double maxSeconds,
+                             PrintStream progress) {
         AdamW opt = new AdamW(model.params(), 0.9, 0.95, 1e-8, 0.1);
         Trainer.Options o = new Trainer.Options(steps, lr, lr / 10, Math.min(100, steps / 10), 0.1, 1.0, 0);
-        Trainer trainer = new Trainer(null).biasUpdateSpeed(0.001);
+        Trainer trainer = new Trainer(progress).biasUpdateSpeed(0.001);
+        if (maxSeconds <= 0) { // no time limit: one run of every step
+            Trainer.History h = trainer.train(model, opt, data, o, null);
+            return new Result(steps, h.lastLoss(), h.seconds());
+        }
         long t0 = System.nanoTime();
         int done = 0;
         double loss = Double.NaN;
@@ -34,7 +46,7 @@ public final class Sft {
             int to = Math.min(steps, done + 10);
             loss = trainer.train(model, opt, data, o, null, done, to, null).lastLoss();
             done = to;
-            if (maxSeconds > 0 && (System.nanoTime() - t0) / 1e9 >= maxSeconds) {
+            if ((System.nanoTime() - t0) / 1e9 >= maxSeconds) {
                 break;
             }
         }
