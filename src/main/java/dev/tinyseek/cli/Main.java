@@ -33,6 +33,8 @@ public final class Main {
         COMMANDS.put("grpo", new GrpoCommand());
         COMMANDS.put("r1", new R1Command());
         COMMANDS.put("jupyter", new JupyterCommand());
+        COMMANDS.put("gpu-check", new GpuCheckCommand());
+        COMMANDS.put("gpu-kit", new GpuKitCommand());
     }
 
     public static void main(String[] args) {

@@ -129,7 +129,7 @@ public final class SgemmCheck {
         try {
             double best = Double.MAX_VALUE, spent = 0;
             int calls = 0;
-            while (calls < 2 || (spent < minSeconds && calls < 1000)) {
+            while (calls < 5 || (spent < minSeconds && calls < 1000)) {
                 long t0 = System.nanoTime();
                 dev.gemm(false, true, s.m(), s.n(), s.k(), a, 0, b, 0, c, 0, false);
                 device.synchronize();
