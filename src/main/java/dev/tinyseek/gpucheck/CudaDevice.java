@@ -58,7 +58,30 @@ public final class CudaDevice implements Device {
 
     @Override
     public String describe() {
-        return "cuda (" + rt.deviceCount() + " device(s); " + files + ")";
+        String smi = nvidiaSmi();
+        return "cuda (" + rt.deviceCount() + " device(s)" + (smi.isEmpty() ? "" : "; nvidia-smi: " + smi) + "; " + files + ")";
+    }
+
+    /// The GPUs' names, driver version and memory as `nvidia-smi` reports them, or "" where it does not run.
+    static String nvidiaSmi() {
+        try {
+            Process p = new ProcessBuilder("nvidia-smi", "--query-gpu=name,driver_version,memory.total",
+                    "--format=csv,noheader").redirectErrorStream(true).start();
+            String out;
+            try (java.io.InputStream in = p.getInputStream()) {
+                out = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+            }
+            if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroy();
+                return "";
+            }
+            return p.exitValue() == 0 ? out.replace('\n', ';') : "";
+        } catch (java.io.IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
     }
 
     @Override

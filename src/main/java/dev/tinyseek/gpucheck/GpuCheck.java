@@ -55,7 +55,7 @@ public final class GpuCheck {
     /// Runs every check on the first GPU, or returns exit code 2 when there is no CUDA library or no GPU.
     public static Report run(CudaLibraries.Machine machine, Path mtpModel, Progress progress) {
         CudaLibraries.Found found = CudaLibraries.search(machine);
-        Optional<CudaLibraries.Choice> choice = CudaLibraries.choose(found);
+        Optional<CudaLibraries.Choice> choice = namedByProperties().or(() -> CudaLibraries.choose(found));
         if (choice.isEmpty()) {
             return noGpu("no CUDA 12 or 13 library set (libcudart, libcublasLt and libcublas of one version) found: "
                     + found.describeSearch(), found);
@@ -69,9 +69,9 @@ public final class GpuCheck {
         try (device) {
             Map<String, Object> libs = new LinkedHashMap<>();
             libs.put("cuda_major", choice.get().major());
-            libs.put("cudart", choice.get().cudart().toString());
-            libs.put("cublasLt", choice.get().cublasLt().toString());
-            libs.put("cublas", choice.get().cublas().toString());
+            libs.put("cudart", System.getProperty("tinyseek.cudart"));     // what was loaded: the choice, or
+            libs.put("cublasLt", System.getProperty("tinyseek.cublaslt")); // a file the user named
+            libs.put("cublas", System.getProperty("tinyseek.cublas"));
             return checks("gpu", device, libs, Plan.gpu(), mtpModel, progress);
         }
     }
@@ -81,6 +81,18 @@ public final class GpuCheck {
         try (JavaStandIn device = new JavaStandIn()) {
             return checks("cpu-selftest", device, null, Plan.selfTest(), mtpModel, progress);
         }
+    }
+
+    /// The files a user named with `-Dtinyseek.cudart=... -Dtinyseek.cublaslt=... -Dtinyseek.cublas=...`
+    /// (all three), which win over the search; major version 0 means "as named". (One or two named
+    /// alone win over the search's choice for those libraries: see [CudaDevice#open].)
+    static Optional<CudaLibraries.Choice> namedByProperties() {
+        String rt = System.getProperty("tinyseek.cudart"), lt = System.getProperty("tinyseek.cublaslt"),
+                blas = System.getProperty("tinyseek.cublas");
+        if (rt == null || lt == null || blas == null || rt.isBlank() || lt.isBlank() || blas.isBlank()) {
+            return Optional.empty();
+        }
+        return Optional.of(new CudaLibraries.Choice(0, Path.of(rt.trim()), Path.of(lt.trim()), Path.of(blas.trim())));
     }
 
     private static Report noGpu(String reason, CudaLibraries.Found found) {

@@ -158,10 +158,10 @@ public final class SpeedCheck {
             double bestPlain = Double.MAX_VALUE, bestSpec = Double.MAX_VALUE;
             for (int round = -1; round < rounds; round++) {
                 for (int variant = 0; variant < 2; variant++) {
-                    boolean spec = (variant + Math.max(round, 0)) % 2 == 1; // alternate which goes first
+                    boolean speculative = (variant + Math.max(round, 0)) % 2 == 1; // alternate which goes first
                     long t0 = System.nanoTime();
                     for (int[] p : prompts) {
-                        if (spec) {
+                        if (speculative) {
                             SpeculativeDecoder.greedy(model, p, maxNew, stop, 1);
                         } else {
                             Generator.greedy(model, p, maxNew, stop);
@@ -169,7 +169,7 @@ public final class SpeedCheck {
                     }
                     double secs = (System.nanoTime() - t0) / 1e9;
                     if (round >= 0) {
-                        if (spec) {
+                        if (speculative) {
                             bestSpec = Math.min(bestSpec, secs);
                         } else {
                             bestPlain = Math.min(bestPlain, secs);
