@@ -27,8 +27,9 @@ import java.util.stream.Stream;
 ///    `dist-packages` of a virtual environment, a conda prefix, `~/.local`, `/usr/local`, `/usr`
 ///    and `/opt/conda`.
 ///
-/// [#search] is a pure function of a [Machine] (the environment variables, the loader cache's
-/// entries and a file-system root), so a test can hand it a fake tree in a temporary folder.
+/// [#search] depends only on a [Machine] (the environment variables, the loader cache's entries
+/// and a file-system root) and the files in the folders it names, so a test can hand it a fake
+/// tree in a temporary folder.
 /// [#choose] then takes the three libraries of one CUDA major version (13 before 12), the first
 /// file of each in the order above: mixing a CUDA 12 runtime with a CUDA 13 cuBLAS does not work.
 /// Load them in [Library] order (runtime, cuBLASLt, cuBLAS): cuBLAS links to cuBLASLt by its

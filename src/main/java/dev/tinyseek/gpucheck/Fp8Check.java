@@ -25,9 +25,10 @@ import java.util.Map;
 /// **Sanity bound** (the only pass/fail): `|C_device − C_exact| ≤ 2⁻⁵ · Σ_k |s_a a_k · s_b b_k|`
 /// per output. Derivation: a tensor core that adds 32 products per step into an accumulator of at
 /// least 13 fraction bits, aligning to the largest term, errs per step by less than
-/// `34 · 2⁻¹³` times the magnitudes it adds (33 truncated terms and one rounding of the sum); four
-/// steps make 128, so less than `4 · 34 · 2⁻¹³ ≈ 2⁻⁶` of `Σ|terms|`; twice that allows for the
-/// scaling. A wrong layout, transpose or scale gives errors of order `Σ|terms|` itself.
+/// `34 · 2⁻¹³` times the magnitudes it adds (33 terms truncated below `2^(emax−13)` and one
+/// truncation of the sum); four steps make 128, so less than `4 · 34 · 2⁻¹³ ≈ 0.017` of
+/// `Σ|terms|`; `2⁻⁵ ≈ 0.031` leaves room for the fp32 roundings of the scaling and the
+/// accumulation. A wrong layout, transpose or scale gives errors of order `Σ|terms|` itself.
 public final class Fp8Check {
 
     private Fp8Check() {

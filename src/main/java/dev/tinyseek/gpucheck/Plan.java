@@ -4,8 +4,8 @@ import dev.tinyseek.model.ModelConfig;
 
 import java.util.List;
 
-/// The sizes of every check: [#gpu()] for the real run (sized so the whole run stays well under
-/// three minutes on one data-centre GPU), [#selfTest()] for the CPU self-test (the same checks on
+/// The sizes of every check: [#gpu()] for the real run (chosen to keep the whole run under three
+/// minutes on one data-centre GPU; not yet timed on one), [#selfTest()] for the CPU self-test (the same checks on
 /// smaller shapes, so that it takes seconds on two cores).
 ///
 /// @param sgemmShapes    check 1's shapes

@@ -23,8 +23,11 @@ import java.util.Map;
 ///
 /// and reports the largest ratio of the two sides (`worst_ratio`, at most 1 when it passes). The
 /// sums of magnitudes come from the Java GEMM on `|A|`, `|B|`: non-negative terms, so their own
-/// rounding is below `γ_K` relative, which a factor 1.01 covers. A GEMM that silently drops to
-/// TF32 (10-bit mantissa) misses this bound by orders of magnitude, as does a wrong layout.
+/// rounding is below `γ_K` relative, which a factor 1.01 covers. A wrong layout or transposition
+/// misses this bound by far. It is the worst case of float summation and grows with K, so a GEMM
+/// that rounds its inputs to TF32 (10-bit mantissa) can stay inside it at large K: `worst_ratio`
+/// and `max_abs_diff` are reported so that such a drift shows (float sums in another order stay
+/// far below a ratio of 1).
 ///
 /// **Speed.** `gflops` = `2·M·N·K` / the best of repeated calls, with `A` and `B` kept on the
 /// device and `C` copied back to the host each call (what a layer's forward costs).
