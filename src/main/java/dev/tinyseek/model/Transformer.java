@@ -302,36 +302,6 @@ public final class Transformer {
         Checkpoint.save(this, dir, dev.tinyseek.io.Dtype.F32, Map.of());
     }
 
-    /// Greedy continuation of `prompt` by at most `maxNew` tokens, with the KV cache, stopping
-    /// after `stopToken` (-1: never). For sampling, see `dev.tinyseek.generate.Generator`.
-    public int[] generate(int[] prompt, int maxNew, int stopToken) {
-        if (prompt.length == 0 || maxNew < 0) {
-            throw new IllegalArgumentException("generate: need a non-empty prompt and maxNew >= 0, got "
-                    + prompt.length + " tokens and maxNew " + maxNew);
-        }
-        int v = config.vocabSize();
-        int total = Math.min(config.maxPositionEmbeddings(), prompt.length + maxNew);
-        DecodeState state = newDecodeState(Math.max(total, prompt.length));
-        float[] logits = decode(state, prompt);
-        int[] out = new int[Math.max(0, total - prompt.length)];
-        int n = 0, row = prompt.length - 1;
-        while (n < out.length) {
-            int best = 0;
-            for (int j = 1; j < v; j++) {
-                if (logits[row * v + j] > logits[row * v + best]) {
-                    best = j;
-                }
-            }
-            out[n++] = best;
-            if (best == stopToken || n == out.length) {
-                break;
-            }
-            logits = decode(state, new int[] {best});
-            row = 0;
-        }
-        return java.util.Arrays.copyOf(out, n);
-    }
-
     /// The state of decoding one sequence: a cache per layer, and the weights in the layout that
     /// decoding reads ([DecodingWeights], made from the weights as they are while it decodes).
     /// After changing weights, decode with a new state.

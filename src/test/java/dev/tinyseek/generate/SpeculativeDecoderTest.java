@@ -80,10 +80,10 @@ class SpeculativeDecoderTest {
         Transformer m = new Transformer(ModelConfig.tiny().dense().withMtpDepth(2), 2);
         var o = new dev.tinyseek.train.Trainer.Options(150, 3e-3, 3e-4, 15, 0.1, 1.0, 0);
         new dev.tinyseek.train.Trainer(null).train(m, dev.tinyseek.train.AdamW.deepseek(m.params()),
-                new dev.tinyseek.rl.TaskData(task, 2, 16, 12), o, null);
+                new dev.tinyseek.train.TaskData(task, 2, 16, 12), o, null);
         int[] checked = new int[2], accepted = new int[2];
         for (var q : task.heldOut(20, 5)) {
-            int[] prompt = dev.tinyseek.rl.TaskData.encode(q.prompt());
+            int[] prompt = dev.tinyseek.train.TaskData.encode(q.prompt());
             for (int depth = 1; depth <= 2; depth++) {
                 SpeculativeDecoder.Result r = SpeculativeDecoder.greedy(m, prompt, 8, '\n', depth);
                 assertThat(r.tokens()).containsExactly(Generator.greedy(m, prompt, 8, '\n'));
