@@ -56,4 +56,11 @@ class GeneratorTest {
         int[] tooLong = new int[m.config.maxPositionEmbeddings() + 1];
         assertThatThrownBy(() -> Generator.greedy(m, tooLong, 1, -1)).hasMessageContaining("more than the context");
     }
+
+    @Test
+    void speculativeResultsPrintTheirNumbers() {
+        SpeculativeDecoder.Result r = new SpeculativeDecoder.Result(new int[] {7, 8, 9}, new int[] {2}, new int[] {1}, 2);
+        assertThat(r.toString()).isEqualTo("3 tokens in 2 rounds, 1 of 2 drafts accepted (50.0%): int[3] [7, 8, 9], "
+                + "checked per depth [2], accepted per depth [1]");
+    }
 }
