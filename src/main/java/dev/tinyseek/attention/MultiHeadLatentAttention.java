@@ -85,12 +85,115 @@ public final class MultiHeadLatentAttention implements Attention {
                                 int b, int t) implements Attention.Saved {
     }
 
+    /// MLA's settings by name (HF `config.json` keys in the comments), for building a layer without
+    /// a positional argument list: `Config.defaults().withHeads(8).withKvLoraRank(32).build(prefix, rng)`.
+    /// [#defaults()] is one layer of the `tiny` preset.
+    ///
+    /// @param rope         the RoPE table of `qkRopeHeadDim` dims; null: plain RoPE, θ = 10000, over
+    ///                     [#DEFAULT_POSITIONS] positions (pass [Yarn#rope] for YaRN)
+    /// @param softmaxScale 0: `(Dn + Dr)^-0.5`; under YaRN pass [Yarn#softmaxScale]
+    public record Config(int hiddenSize,      // hidden_size C
+                         int heads,           // num_attention_heads H
+                         int qLoraRank,       // q_lora_rank Rq (0: one q_proj)
+                         int kvLoraRank,      // kv_lora_rank R
+                         int qkNopeHeadDim,   // qk_nope_head_dim Dn
+                         int qkRopeHeadDim,   // qk_rope_head_dim Dr
+                         int vHeadDim,        // v_head_dim Dv
+                         Rope rope, float softmaxScale,
+                         float rmsNormEps,    // rms_norm_eps
+                         Form form,
+                         double initStd) {    // initializer_range
+
+        /// The positions of the default RoPE table.
+        public static final int DEFAULT_POSITIONS = 4096;
+
+        /// Width 64, 4 heads, q rank 32, kv rank 16, head dims 16/8/16, plain RoPE, scale
+        /// `24^-0.5`, eps 1e-6, the naive form, initial weights of std 0.02.
+        public static Config defaults() {
+            return new Config(64, 4, 32, 16, 16, 8, 16, null, 0, 1e-6f, Form.NAIVE, 0.02);
+        }
+
+        /// The RoPE table the layer gets: [#rope], or plain RoPE when it is null.
+        public Rope ropeTable() {
+            return rope != null ? rope : Rope.plain(qkRopeHeadDim, 10000.0, DEFAULT_POSITIONS);
+        }
+
+        /// The softmax scale the layer gets: [#softmaxScale], or `(Dn + Dr)^-0.5` when it is 0.
+        public float scale() {
+            return softmaxScale != 0 ? softmaxScale : (float) (1 / Math.sqrt(qkNopeHeadDim + qkRopeHeadDim));
+        }
+
+        /// A layer with these settings, its parameters named under `prefix` and drawn from `rng`.
+        public MultiHeadLatentAttention build(String prefix, Rng rng) {
+            return new MultiHeadLatentAttention(prefix, hiddenSize, heads, qLoraRank, kvLoraRank, qkNopeHeadDim,
+                    qkRopeHeadDim, vHeadDim, ropeTable(), scale(), rmsNormEps, form, rng, initStd);
+        }
+
+        public Config withHiddenSize(int v) {
+            return new Config(v, heads, qLoraRank, kvLoraRank, qkNopeHeadDim, qkRopeHeadDim, vHeadDim, rope, softmaxScale, rmsNormEps, form, initStd);
+        }
+
+        public Config withHeads(int v) {
+            return new Config(hiddenSize, v, qLoraRank, kvLoraRank, qkNopeHeadDim, qkRopeHeadDim, vHeadDim, rope, softmaxScale, rmsNormEps, form, initStd);
+        }
+
+        public Config withQLoraRank(int v) {
+            return new Config(hiddenSize, heads, v, kvLoraRank, qkNopeHeadDim, qkRopeHeadDim, vHeadDim, rope, softmaxScale, rmsNormEps, form, initStd);
+        }
+
+        public Config withKvLoraRank(int v) {
+            return new Config(hiddenSize, heads, qLoraRank, v, qkNopeHeadDim, qkRopeHeadDim, vHeadDim, rope, softmaxScale, rmsNormEps, form, initStd);
+        }
+
+        public Config withQkNopeHeadDim(int v) {
+            return new Config(hiddenSize, heads, qLoraRank, kvLoraRank, v, qkRopeHeadDim, vHeadDim, rope, softmaxScale, rmsNormEps, form, initStd);
+        }
+
+        public Config withQkRopeHeadDim(int v) {
+            return new Config(hiddenSize, heads, qLoraRank, kvLoraRank, qkNopeHeadDim, v, vHeadDim, rope, softmaxScale, rmsNormEps, form, initStd);
+        }
+
+        public Config withVHeadDim(int v) {
+            return new Config(hiddenSize, heads, qLoraRank, kvLoraRank, qkNopeHeadDim, qkRopeHeadDim, v, rope, softmaxScale, rmsNormEps, form, initStd);
+        }
+
+        public Config withRope(Rope v) {
+            return new Config(hiddenSize, heads, qLoraRank, kvLoraRank, qkNopeHeadDim, qkRopeHeadDim, vHeadDim, v, softmaxScale, rmsNormEps, form, initStd);
+        }
+
+        public Config withSoftmaxScale(float v) {
+            return new Config(hiddenSize, heads, qLoraRank, kvLoraRank, qkNopeHeadDim, qkRopeHeadDim, vHeadDim, rope, v, rmsNormEps, form, initStd);
+        }
+
+        public Config withRmsNormEps(float v) {
+            return new Config(hiddenSize, heads, qLoraRank, kvLoraRank, qkNopeHeadDim, qkRopeHeadDim, vHeadDim, rope, softmaxScale, v, form, initStd);
+        }
+
+        public Config withForm(Form v) {
+            return new Config(hiddenSize, heads, qLoraRank, kvLoraRank, qkNopeHeadDim, qkRopeHeadDim, vHeadDim, rope, softmaxScale, rmsNormEps, v, initStd);
+        }
+
+        public Config withInitStd(double v) {
+            return new Config(hiddenSize, heads, qLoraRank, kvLoraRank, qkNopeHeadDim, qkRopeHeadDim, vHeadDim, rope, softmaxScale, rmsNormEps, form, v);
+        }
+
+        @Override
+        public String toString() {
+            return "MLA config: width " + hiddenSize + ", " + heads + " heads, q rank " + qLoraRank + ", kv rank " + kvLoraRank
+                    + ", head dims " + qkNopeHeadDim + "/" + qkRopeHeadDim + "/" + vHeadDim + " (nope/rope/v), "
+                    + (rope == null ? "plain RoPE" : "RoPE over " + rope.maxPos() + " positions") + ", scale " + scale()
+                    + ", eps " + rmsNormEps + ", " + form + " form, init std " + initStd;
+        }
+    }
+
     /// - `prefix`: e.g. `model.layers.3.self_attn`
     /// - `c` hidden_size, `h` num_attention_heads
     /// - `qLoraRank` q_lora_rank (0: a single `q_proj`), `kvLoraRank` kv_lora_rank `R`
     /// - `qkNopeHeadDim` `Dn`, `qkRopeHeadDim` `Dr` (= `rope.dim()`), `vHeadDim` `Dv`
     /// - `scale`: the softmax scale, `(Dn + Dr)^-0.5` (× mscale² under YaRN: [Yarn#softmaxScale])
     /// - `eps`: of both RMSNorms (rms_norm_eps); `std`: of the initial weights
+    ///
+    /// [Config] names the same settings, with defaults.
     public MultiHeadLatentAttention(String prefix, int c, int h, int qLoraRank, int kvLoraRank,
                                     int qkNopeHeadDim, int qkRopeHeadDim, int vHeadDim,
                                     Rope rope, float scale, float eps, Form form, Rng rng, double std) {
@@ -176,6 +279,19 @@ public final class MultiHeadLatentAttention implements Attention {
 
     public Form form() {
         return form;
+    }
+
+    /// A one-line summary for jshell: where it sits, its shape, its form and its size.
+    @Override
+    public String toString() {
+        String name = kvAProj.weight.name;
+        long n = 0;
+        for (Param p : params()) {
+            n += p.size();
+        }
+        return "MultiHeadLatentAttention " + name.substring(0, name.lastIndexOf(".kv_a_proj_with_mqa")) + ": width " + c
+                + ", " + h + " heads, q rank " + qRank + ", kv rank " + r + ", head dims " + dn + "/" + dr + "/" + dv
+                + " (nope/rope/v), " + form + " form, " + String.format("%,d", n) + " parameters";
     }
 
     // ---- forward and backward ---------------------------------------------------------------

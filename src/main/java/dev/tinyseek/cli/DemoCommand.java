@@ -11,7 +11,7 @@ import dev.tinyseek.model.Transformer;
 import dev.tinyseek.moe.Gate;
 import dev.tinyseek.moe.MoeLayer;
 import dev.tinyseek.nn.Param;
-import dev.tinyseek.rl.TaskData;
+import dev.tinyseek.train.TaskData;
 import dev.tinyseek.tasks.Problem;
 
 import java.io.PrintStream;
@@ -211,8 +211,8 @@ final class DemoCommand implements Main.Command {
         Path fp8Dir = Path.of(FP8_MODEL);
         if (Files.isDirectory(fp8Dir)) { // the same model trained through simulated FP8 GEMMs
             List<Problem> ps = task.heldOut(problems, 12345);
-            double fp32Acc = dev.tinyseek.rl.Evaluation.exactMatch(model, task, ps, 5);
-            double fp8Acc = dev.tinyseek.rl.Evaluation.exactMatch(Checkpoint.load(fp8Dir), task, ps, 5);
+            double fp32Acc = dev.tinyseek.train.Evaluation.exactMatch(model, task, ps, 5);
+            double fp8Acc = dev.tinyseek.train.Evaluation.exactMatch(Checkpoint.load(fp8Dir), task, ps, 5);
             out.printf(Locale.ROOT, "   trained in FP8 (DeepSeek-V3's recipe, %s): %.1f%% of %d held-out sums right; trained in fp32: %.1f%%%n",
                     FP8_MODEL, 100 * fp8Acc, ps.size(), 100 * fp32Acc);
         }

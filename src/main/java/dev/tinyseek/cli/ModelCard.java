@@ -4,7 +4,7 @@ import dev.tinyseek.io.Json;
 import dev.tinyseek.io.JsonObject;
 import dev.tinyseek.model.Checkpoint;
 import dev.tinyseek.model.Transformer;
-import dev.tinyseek.rl.Evaluation;
+import dev.tinyseek.train.Evaluation;
 import dev.tinyseek.tasks.Addition;
 import dev.tinyseek.tasks.Problem;
 import dev.tinyseek.tasks.Task;

@@ -2,7 +2,7 @@ package dev.tinyseek.cli;
 
 import dev.tinyseek.model.Checkpoint;
 import dev.tinyseek.model.Transformer;
-import dev.tinyseek.rl.Evaluation;
+import dev.tinyseek.train.Evaluation;
 import dev.tinyseek.tasks.Problem;
 
 import java.io.IOException;

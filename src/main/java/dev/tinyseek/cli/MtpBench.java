@@ -5,7 +5,7 @@ import dev.tinyseek.generate.Generator;
 import dev.tinyseek.generate.SpeculativeDecoder;
 import dev.tinyseek.model.Checkpoint;
 import dev.tinyseek.model.Transformer;
-import dev.tinyseek.rl.TaskData;
+import dev.tinyseek.train.TaskData;
 import dev.tinyseek.tasks.Addition;
 import dev.tinyseek.tasks.Problem;
 import dev.tinyseek.train.TrainingState;

@@ -1,7 +1,7 @@
 package dev.tinyseek.exercises;
 
 /// Exercise `grpo-advantages`: GRPO's group-relative advantages (`docs/grpo-r1.md#advantages`, DeepSeekMath
-/// §4.1.2), in tinyseek's convention ([GrpoReference]):
+/// §4.1.2), in tinyseek's convention (`rl.Advantages`):
 ///
 ///     A_i = (r_i − mean(r)) / (std(r) + 1e-4)      over the G rewards of the group of i
 ///

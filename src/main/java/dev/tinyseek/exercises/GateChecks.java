@@ -75,8 +75,8 @@ final class GateChecks {
     /// tinyseek's routing of the token.
     static Gate.Routing ours(Token c) {
         int e = c.logits().length;
-        Gate gate = new Gate("g", e, e, c.topK(), c.groups(), c.topkGroups(), Gate.Scoring.SIGMOID, true,
-                c.routeScale(), true, new Rng(1), 0.0);
+        Gate gate = Gate.Config.defaults().withDim(e).withExperts(e).withTopK(c.topK()).withGroups(c.groups())
+                .withTopkGroups(c.topkGroups()).withRouteScale(c.routeScale()).withInitStd(0.0).build("g", new Rng(1));
         Arrays.fill(gate.weight.data, 0f);
         for (int i = 0; i < e; i++) {
             gate.weight.data[i * e + i] = 1f; // identity router: the logits are the input

@@ -1,5 +1,8 @@
 package dev.tinyseek.exercises;
 
+import dev.tinyseek.rl.Advantages;
+import dev.tinyseek.rl.K3;
+
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -7,7 +10,7 @@ import java.util.Locale;
 /// How `grpo-advantages` and `grpo-k3` are graded: the properties of `docs/grpo-r1.md#tests`
 /// (groups sum to zero, invariance to `a·r + b`, equal rewards give exactly 0, group isolation;
 /// k3 ≥ 0 and 0 only when equal, its expectation is the KL, its derivative), the worked
-/// values, and [GrpoReference].
+/// values, and the library's own `rl.Advantages` and `rl.K3`.
 final class GrpoChecks {
 
     private GrpoChecks() {
@@ -29,8 +32,8 @@ final class GrpoChecks {
     static final double TOL = 1e-6;
 
     private static final String ADV = "A_i = (r_i − mean_g) / (std_g + 1e-4), std_g the sample std (÷ (G − 1)) of the "
-            + "group, sums in double; all-equal groups → exactly 0 (docs/grpo-r1.md#advantages; exercises/GrpoReference.java)";
-    private static final String K3 = "k3 = x − log x − 1 with x = π_ref/π_θ = exp(logp_ref − logp); ∂k3/∂logp = 1 − x "
+            + "group, sums in double; all-equal groups → exactly 0 (docs/grpo-r1.md#advantages; rl/Advantages.java)";
+    private static final String K3_RULE = "k3 = x − log x − 1 with x = π_ref/π_θ = exp(logp_ref − logp); ∂k3/∂logp = 1 − x "
             + "(DeepSeekMath eq. 4; docs/grpo-r1.md#the-kl-term-k3)";
 
     /// Rewards of `B` groups: the task's {0, 0.1, 1} or continuous values.
@@ -46,7 +49,7 @@ final class GrpoChecks {
 
     static Exercise<AdvantageExercise> advantages() {
         return new Exercise<>("grpo-advantages", "GRPO group advantages (r − mean)/(std + ε)", AdvantageExercise.class,
-                "MyAdvantages", "exercises/GrpoReference.java (docs/grpo-r1.md#advantages)", List.of(
+                "MyAdvantages", "rl/Advantages.java (docs/grpo-r1.md#advantages)", List.of(
                 new Check<>("worked values: G = 2, rewards {0, 1} → ∓0.70700680; {0, 0.1, 1, 1} → −0.95437193, …",
                         "the std is the sample std (÷ (G − 1)): for {0, 1} it is 0.7071, not 0.5; then add ε = 1e-4 "
                                 + "to it: −0.5/(0.70711 + 0.0001) = −0.70701. " + ADV,
@@ -60,7 +63,7 @@ final class GrpoChecks {
                 new Check<>("equals the reference on random groups",
                         ADV,
                         s -> Cases.sweep("adv-ref", g -> groups(g, 2), c ->
-                                Mismatch.close("A", GrpoReference.advantages(c.rewards(), c.groupSize()), run(s, c), TOL, TOL))),
+                                Mismatch.close("A", reference(c), run(s, c), TOL, TOL))),
                 new Check<>("each group's advantages sum to zero",
                         "subtract the mean of the group itself (not of the batch) from each reward. " + ADV,
                         s -> Cases.sweep("adv-sum", g -> groups(g, 2), c -> {
@@ -100,7 +103,7 @@ final class GrpoChecks {
                                 r[i] += b;
                             }
                             return new Groups(base.groupSize(), r);
-                        }, c -> Mismatch.close("A(r + b)", GrpoReference.advantages(c.rewards(), c.groupSize()), run(s, c), 1e-6, 1e-6))),
+                        }, c -> Mismatch.close("A(r + b)", reference(c), run(s, c), 1e-6, 1e-6))),
                 new Check<>("scaling every reward by a > 0 gives (r − mean)/(std + ε/a)",
                         "the mean and the std scale with a, ε does not. " + ADV,
                         s -> Cases.sweep("adv-scale", g -> groups(g, 2), c -> {
@@ -131,9 +134,9 @@ final class GrpoChecks {
 
     static Exercise<KlExercise> k3() {
         return new Exercise<>("grpo-k3", "the k3 KL estimator of GRPO and its derivative", KlExercise.class, "MyK3",
-                "exercises/GrpoReference.java (docs/grpo-r1.md#the-kl-term-k3)", List.of(
+                "rl/K3.java (docs/grpo-r1.md#the-kl-term-k3)", List.of(
                 new Check<>("k3 ≥ 0, and exactly 0 when logp = logp_ref",
-                        "x − log x − 1 ≥ 0 for every x > 0 (log x ≤ x − 1); k1 = −log x or log x alone can be negative. " + K3,
+                        "x − log x − 1 ≥ 0 for every x > 0 (log x ≤ x − 1); k1 = −log x or log x alone can be negative. " + K3_RULE,
                         s -> Cases.sweep("k3-positive", KlChecks::tokens, c -> {
                             for (int i = 0; i < c.logp().length; i++) {
                                 double v = s.k3(c.logp()[i], c.logpRef()[i]);
@@ -145,13 +148,13 @@ final class GrpoChecks {
                         })),
                 new Check<>("worked values: π = 0.5, π_ref = 0.25 → 0.19314718; π = 0.25, π_ref = 0.5 → 0.30685282",
                         "x is π_ref/π_θ (the reference over the policy): for π = 0.5, π_ref = 0.25, x = 0.5 and "
-                                + "k3 = 0.5 + ln 2 − 1. " + K3,
+                                + "k3 = 0.5 + ln 2 − 1. " + K3_RULE,
                         s -> Cases.single("k3(log 0.5, log 0.25) and k3(log 0.25, log 0.5)",
                                 c -> Mismatch.close("k3", new double[] {0.1931471805599454, 0.3068528194400546},
                                         new double[] {s.k3(Math.log(0.5), Math.log(0.25)), s.k3(Math.log(0.25), Math.log(0.5))}, 1e-12, 0))),
                 new Check<>("its mean under π is KL(π || π_ref) (exact sum over a small categorical)",
                         "Σ_x π(x)·k3 = Σ π·(π_ref/π) − Σ π·log(π_ref/π) − 1 = KL(π || π_ref), because Σ π_ref = 1; "
-                                + "that holds only with x = π_ref/π_θ. " + K3,
+                                + "that holds only with x = π_ref/π_θ. " + K3_RULE,
                         s -> Cases.sweep("k3-mean", KlChecks::categorical, c -> {
                             double mean = 0, kl = 0;
                             for (int i = 0; i < c.p().length; i++) {
@@ -161,17 +164,17 @@ final class GrpoChecks {
                             Mismatch.close("Σ π·k3", new double[] {kl}, new double[] {mean}, 1e-9, 1e-12);
                         })),
                 new Check<>("equals the reference on random log-probabilities",
-                        K3,
+                        K3_RULE,
                         s -> Cases.sweep("k3-ref", KlChecks::tokens, c -> {
                             double[] want = new double[c.logp().length], got = new double[want.length];
                             for (int i = 0; i < want.length; i++) {
-                                want[i] = GrpoReference.k3(c.logp()[i], c.logpRef()[i]);
+                                want[i] = K3.value(c.logp()[i], c.logpRef()[i]);
                                 got[i] = s.k3(c.logp()[i], c.logpRef()[i]);
                             }
                             Mismatch.close("k3", want, got, 1e-9, 1e-14);
                         })),
                 new Check<>("gradient equals finite differences (gradient check)",
-                        "d/dlogp of exp(logp_ref − logp) is −x, of −(logp_ref − logp) is +1: ∂k3/∂logp = 1 − x. " + K3,
+                        "d/dlogp of exp(logp_ref − logp) is −x, of −(logp_ref − logp) is +1: ∂k3/∂logp = 1 − x. " + K3_RULE,
                         s -> Cases.sweep("k3-grad", KlChecks::tokens, c -> {
                             double[] num = new double[c.logp().length], got = new double[num.length];
                             for (int i = 0; i < num.length; i++) {
@@ -182,6 +185,11 @@ final class GrpoChecks {
                             }
                             Mismatch.close("∂k3/∂logp (yours vs finite differences)", num, got, 1e-5, 1e-8);
                         }))));
+    }
+
+    /// The library's advantages of `c` (`rl.Advantages`, group scale): the reference a submission meets.
+    static double[] reference(Groups c) {
+        return Advantages.compute(c.rewards(), c.groupSize(), Advantages.Scale.GROUP);
     }
 
     static double[] run(AdvantageExercise s, Groups c) {
@@ -195,7 +203,7 @@ final class GrpoChecks {
     static double[] scaledExpected(Groups c, double a) {
         double[] r = c.rewards();
         double[] out = new double[r.length];
-        double[] plain = GrpoReference.advantages(r, c.groupSize());
+        double[] plain = reference(c);
         for (int g0 = 0; g0 < r.length; g0 += c.groupSize()) {
             double mean = 0, ss = 0;
             for (int i = g0; i < g0 + c.groupSize(); i++) {
@@ -206,7 +214,7 @@ final class GrpoChecks {
             }
             double std = Math.sqrt(ss / (c.groupSize() - 1));
             for (int i = g0; i < g0 + c.groupSize(); i++) {
-                out[i] = plain[i] == 0 ? 0 : (r[i] - mean) / (std + GrpoReference.EPS / a);
+                out[i] = plain[i] == 0 ? 0 : (r[i] - mean) / (std + Advantages.EPS / a);
             }
         }
         return out;

@@ -7,7 +7,7 @@
 ///   [AdvantageExercise], [KlExercise]; the catalogue is [Exercises].
 /// - How each is graded: `SoftmaxChecks`, `RmsNormChecks`, ... (one file per piece): a list of
 ///   [Check]s, each a property, an oracle (tinyseek's own code, a `double` re-derivation, or
-///   [GrpoReference]) and a hint that names the equation and the file.
+///   the library's `rl` classes) and a hint that names the equation and the file.
 /// - The machinery: [StudentCompiler] compiles a file in memory (`javax.tools`) against the
 ///   exercise interfaces alone ([ClassPath]); [Grader] finds the interface and runs the checks;
 ///   the student's class runs in its own short-lived JVM ([Submission] here, [SubmissionHost] there,

@@ -41,6 +41,18 @@ public record BlockQuantized(Fp8Format format, int rows, int cols, int blockRows
         }
     }
 
+    /// A summary for jshell: format, shape, blocks, and the range of the scales.
+    @Override
+    public String toString() {
+        float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
+        for (float s : scales) {
+            lo = Math.min(lo, s);
+            hi = Math.max(hi, s);
+        }
+        return format + " [" + rows + ", " + cols + "] in " + blockRows + "x" + blockCols + " blocks: " + codes.length
+                + " codes, " + scales.length + " scales in [" + lo + ", " + hi + "]";
+    }
+
     /// Number of block rows, `ceil(rows / blockRows)`.
     public int scaleRows() {
         return ceilDiv(rows, blockRows);

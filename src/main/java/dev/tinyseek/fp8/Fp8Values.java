@@ -18,6 +18,18 @@ public record Fp8Values(int rows, int cols, int blockRows, int blockCols,
                         float[] values,   // [rows, cols]
                         float[] scales) { // [ceil(rows/blockRows), ceil(cols/blockCols)]
 
+    /// A summary for jshell: shape, blocks, and the range of the scales.
+    @Override
+    public String toString() {
+        float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
+        for (float s : scales) {
+            lo = Math.min(lo, s);
+            hi = Math.max(hi, s);
+        }
+        return "FP8 values [" + rows + ", " + cols + "] in " + blockRows + "x" + blockCols + " blocks, " + scales.length
+                + " scales in [" + lo + ", " + hi + "]";
+    }
+
     /// Checks the shape.
     public Fp8Values {
         if (rows < 0 || cols < 0 || blockRows < 1 || blockCols < 1) {

@@ -1,5 +1,6 @@
 package dev.tinyseek.generate;
 
+import dev.tinyseek.tensor.Preview;
 import dev.tinyseek.model.Transformer;
 import dev.tinyseek.tensor.Rng;
 
@@ -51,6 +52,13 @@ public final class SpeculativeDecoder {
         /// Fraction of checked depth-`k` drafts accepted (0 when none was checked).
         public double acceptance(int k) {
             return checkedAt[k - 1] == 0 ? 0 : (double) acceptedAt[k - 1] / checkedAt[k - 1];
+        }
+
+        @Override
+        public String toString() {
+            return String.format(java.util.Locale.ROOT, "%d tokens in %d rounds, %d of %d drafts accepted (%.1f%%): ",
+                    tokens.length, rounds, accepted(), drafted(), 100 * acceptance()) + Preview.of(tokens)
+                    + ", checked per depth " + Arrays.toString(checkedAt) + ", accepted per depth " + Arrays.toString(acceptedAt);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.tinyseek.io;
 
+import dev.tinyseek.fp8.Bf16;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -47,7 +49,8 @@ public final class Safetensors {
         }
     }
 
-    /// Writes `tensors` to `file` in `dtype` (F32, exact, or BF16, rounded to nearest even).
+    /// Writes `tensors` to `file` in `dtype` (F32, exact, or BF16, rounded to nearest even by
+    /// [Bf16#encode]; every NaN is stored as the canonical quiet NaN 0x7FC0).
     ///
     /// @param tensors  by HF name; written in name order, whatever the map's order
     /// @param metadata `__metadata__` strings (may be empty or null)
@@ -131,7 +134,7 @@ public final class Safetensors {
                         if (dtype == Dtype.F32) {
                             buf.putFloat(x);
                         } else {
-                            buf.putShort(StoredFloats.floatToBf16(x));
+                            buf.putShort((short) Bf16.encode(x));
                         }
                     }
                 }

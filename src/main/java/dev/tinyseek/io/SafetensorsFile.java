@@ -1,5 +1,9 @@
 package dev.tinyseek.io;
 
+import dev.tinyseek.fp8.Bf16;
+import dev.tinyseek.fp8.Fp16;
+import dev.tinyseek.fp8.Fp8Format;
+
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -312,17 +316,17 @@ public final class SafetensorsFile implements AutoCloseable {
             }
             case BF16 -> {
                 for (int i = 0; i < n; i++) {
-                    out[i] = StoredFloats.bf16ToFloat(segment.get(I16, off + 2L * i));
+                    out[i] = Bf16.decode(segment.get(I16, off + 2L * i));
                 }
             }
             case F16 -> {
                 for (int i = 0; i < n; i++) {
-                    out[i] = StoredFloats.f16ToFloat(segment.get(I16, off + 2L * i));
+                    out[i] = Fp16.decode(segment.get(I16, off + 2L * i));
                 }
             }
             case F8_E4M3 -> {
                 for (int i = 0; i < n; i++) {
-                    out[i] = StoredFloats.e4m3ToFloat(segment.get(ValueLayout.JAVA_BYTE, off + i));
+                    out[i] = Fp8Format.E4M3FN.decode(segment.get(ValueLayout.JAVA_BYTE, off + i));
                 }
             }
             default -> throw new CheckpointException(file, name, "dtype " + t.dtype()
@@ -385,7 +389,7 @@ public final class SafetensorsFile implements AutoCloseable {
             long rowOff = off + (long) i * cols;
             for (int j = 0; j < cols; j++) {
                 byte code = segment.get(ValueLayout.JAVA_BYTE, rowOff + j);
-                out[i * cols + j] = StoredFloats.e4m3ToFloat(code) * scale[srow + j / SCALE_BLOCK];
+                out[i * cols + j] = Fp8Format.E4M3FN.decode(code) * scale[srow + j / SCALE_BLOCK];
             }
         }
         return out;

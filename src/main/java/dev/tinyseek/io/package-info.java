@@ -3,5 +3,6 @@
 /// ([SafetensorsFile] reads, memory-mapped and fully checked; [Safetensors] writes atomically).
 ///
 /// Every problem with a file is a [CheckpointException] naming the file, the tensor or field,
-/// and what is wrong. This package depends on nothing else in the project.
+/// and what is wrong. Narrow floats (BF16, F16, F8_E4M3) are read and written with the `fp8`
+/// package's codecs; nothing else in the project is used here.
 package dev.tinyseek.io;

@@ -4,6 +4,7 @@ import dev.tinyseek.attention.Attention;
 import dev.tinyseek.attention.KvCache;
 import dev.tinyseek.attention.MultiHeadAttention;
 import dev.tinyseek.attention.MultiHeadLatentAttention;
+import dev.tinyseek.moe.Gate;
 import dev.tinyseek.moe.MoeLayer;
 import dev.tinyseek.nn.DecodingWeights;
 import dev.tinyseek.nn.EmbeddingLayer;
@@ -105,9 +106,13 @@ public final class Transformer {
             return new MultiHeadAttention(prefix, k.hiddenSize(), k.numAttentionHeads(), k.qkHeadDim(), k.vHeadDim(),
                     k.qkRopeHeadDim(), rope, k.softmaxScale(), rng, k.initializerRange());
         }
-        return new MultiHeadLatentAttention(prefix, k.hiddenSize(), k.numAttentionHeads(), k.qLoraRank(), k.kvLoraRank(),
-                k.qkNopeHeadDim(), k.qkRopeHeadDim(), k.vHeadDim(), rope, k.softmaxScale(), (float) k.rmsNormEps(),
-                MultiHeadLatentAttention.Form.NAIVE, rng, k.initializerRange());
+        return MultiHeadLatentAttention.Config.defaults()
+                .withHiddenSize(k.hiddenSize()).withHeads(k.numAttentionHeads())
+                .withQLoraRank(k.qLoraRank()).withKvLoraRank(k.kvLoraRank())
+                .withQkNopeHeadDim(k.qkNopeHeadDim()).withQkRopeHeadDim(k.qkRopeHeadDim()).withVHeadDim(k.vHeadDim())
+                .withRope(rope).withSoftmaxScale(k.softmaxScale()).withRmsNormEps((float) k.rmsNormEps())
+                .withForm(MultiHeadLatentAttention.Form.NAIVE).withInitStd(k.initializerRange())
+                .build(prefix, rng);
     }
 
     private FeedForward ffn(int layer, String prefix, Rng rng) {
@@ -115,9 +120,15 @@ public final class Transformer {
         if (k.isDenseLayer(layer)) {
             return new SwiGluMlp(prefix, k.hiddenSize(), k.intermediateSize(), rng, k.initializerRange());
         }
-        return new MoeLayer(prefix, k.hiddenSize(), k.nRoutedExperts(), k.nSharedExperts(), k.moeIntermediateSize(),
-                k.numExpertsPerTok(), k.nGroup(), k.topkGroup(), k.scoringFunc(), k.normTopkProb(), k.routedScalingFactor(),
-                k.scoringFunc().equals("sigmoid"), rng, k.initializerRange()); // the bias of V3's noaux_tc routing
+        return MoeLayer.Config.defaults()
+                .withDim(k.hiddenSize()).withRoutedExperts(k.nRoutedExperts()).withSharedExperts(k.nSharedExperts())
+                .withInner(k.moeIntermediateSize()).withTopK(k.numExpertsPerTok())
+                .withGroups(k.nGroup()).withTopkGroups(k.topkGroup())
+                .withScoring(Gate.Scoring.parse(k.scoringFunc())).withNormalize(k.normTopkProb())
+                .withRouteScale(k.routedScalingFactor())
+                .withBias(k.scoringFunc().equals("sigmoid")) // the bias of V3's noaux_tc routing
+                .withInitStd(k.initializerRange())
+                .build(prefix, rng);
     }
 
     /// The MLA form that decoding uses: `ABSORBED` (the default) caches `kv_lora_rank +
@@ -207,6 +218,43 @@ public final class Transformer {
         for (Linear l : linears()) {
             l.setPrecision(p, recipe);
         }
+    }
+
+    /// A summary for jshell: the shape from the config, and the parameter counts.
+    ///
+    ///     Transformer: 2 layers (1 dense), width 64, 4 heads, MLA (q rank 32, kv rank 16, head dims 16/8/16),
+    ///     MoE (8 routed experts of inner 32 + 1 shared, top-2), vocabulary 256, context 256, no MTP;
+    ///     139,168 parameters, 85,984 activated per token
+    @Override
+    public String toString() {
+        ModelConfig k = config;
+        int moe = moeLayers().size();
+        StringBuilder sb = new StringBuilder("Transformer: ").append(k.numHiddenLayers()).append(" layers");
+        if (moe > 0 && moe < layers.size()) {
+            sb.append(" (").append(layers.size() - moe).append(" dense)");
+        }
+        sb.append(", width ").append(k.hiddenSize()).append(", ").append(k.numAttentionHeads()).append(" heads, ");
+        if (k.attentionType().equals("mla")) {
+            sb.append("MLA (q rank ").append(k.qLoraRank()).append(", kv rank ").append(k.kvLoraRank()).append(", head dims ")
+                    .append(k.qkNopeHeadDim()).append('/').append(k.qkRopeHeadDim()).append('/').append(k.vHeadDim()).append(')');
+        } else {
+            sb.append("standard attention");
+        }
+        if (k.ffnType().equals("moe")) {
+            sb.append(", MoE (").append(k.nRoutedExperts()).append(" routed experts of inner ").append(k.moeIntermediateSize())
+                    .append(" + ").append(k.nSharedExperts()).append(" shared, top-").append(k.numExpertsPerTok()).append(')');
+        } else {
+            sb.append(", dense MLP (inner ").append(k.intermediateSize()).append(')');
+        }
+        sb.append(", vocabulary ").append(k.vocabSize()).append(", context ").append(k.maxPositionEmbeddings())
+                .append(k.ropeScaling() != null ? " (YaRN)" : "");
+        CostModel counts = new CostModel(k); // the counts of 'tinyseek inspect' and the demo
+        sb.append(mtp.isEmpty() ? ", no MTP" : ", MTP depth " + mtp.size());
+        sb.append(String.format("; %,d parameters, %,d activated per token", counts.totalParameters(), counts.activatedParameters()));
+        if (!mtp.isEmpty()) {
+            sb.append(String.format(", plus %,d in the MTP modules", counts.mtpParameters()));
+        }
+        return sb.toString();
     }
 
     /// Total number of trainable parameters (the router biases are buffers, not counted).
@@ -300,36 +348,6 @@ public final class Transformer {
     /// Saves this model as a checkpoint directory with F32 weights; see [Checkpoint#save].
     public void save(java.nio.file.Path dir) throws java.io.IOException {
         Checkpoint.save(this, dir, dev.tinyseek.io.Dtype.F32, Map.of());
-    }
-
-    /// Greedy continuation of `prompt` by at most `maxNew` tokens, with the KV cache, stopping
-    /// after `stopToken` (-1: never). For sampling, see `dev.tinyseek.generate.Generator`.
-    public int[] generate(int[] prompt, int maxNew, int stopToken) {
-        if (prompt.length == 0 || maxNew < 0) {
-            throw new IllegalArgumentException("generate: need a non-empty prompt and maxNew >= 0, got "
-                    + prompt.length + " tokens and maxNew " + maxNew);
-        }
-        int v = config.vocabSize();
-        int total = Math.min(config.maxPositionEmbeddings(), prompt.length + maxNew);
-        DecodeState state = newDecodeState(Math.max(total, prompt.length));
-        float[] logits = decode(state, prompt);
-        int[] out = new int[Math.max(0, total - prompt.length)];
-        int n = 0, row = prompt.length - 1;
-        while (n < out.length) {
-            int best = 0;
-            for (int j = 1; j < v; j++) {
-                if (logits[row * v + j] > logits[row * v + best]) {
-                    best = j;
-                }
-            }
-            out[n++] = best;
-            if (best == stopToken || n == out.length) {
-                break;
-            }
-            logits = decode(state, new int[] {best});
-            row = 0;
-        }
-        return java.util.Arrays.copyOf(out, n);
     }
 
     /// The state of decoding one sequence: a cache per layer, and the weights in the layout that

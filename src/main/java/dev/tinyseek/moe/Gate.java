@@ -26,7 +26,92 @@ import java.util.Arrays;
 public final class Gate {
 
     /// How affinities are computed.
-    public enum Scoring { SIGMOID, SOFTMAX }
+    public enum Scoring {
+        SIGMOID, SOFTMAX;
+
+        /// The scoring of HF's `scoring_func` value, `"sigmoid"` or `"softmax"`.
+        public static Scoring parse(String scoringFunc) {
+            return switch (scoringFunc) {
+                case "sigmoid" -> SIGMOID;
+                case "softmax" -> SOFTMAX;
+                case null, default -> throw new IllegalArgumentException("moe: scoring_func = " + scoringFunc + "; expected sigmoid or softmax");
+            };
+        }
+    }
+
+    /// The router's settings by name (HF `config.json` keys in the comments), for building one
+    /// without a positional argument list: `Config.defaults().withExperts(16).withTopK(4).build(prefix, rng)`.
+    /// [#defaults()] is the router of the `tiny` preset.
+    public record Config(int dim,            // hidden_size C
+                         int experts,        // n_routed_experts E
+                         int topK,           // num_experts_per_tok K
+                         int groups,         // n_group
+                         int topkGroups,     // topk_group
+                         Scoring scoring,    // scoring_func
+                         boolean normalize,  // norm_topk_prob
+                         double routeScale,  // routed_scaling_factor
+                         boolean withBias,   // an e_score_correction_bias (V3's noaux_tc routing)
+                         double initStd) {   // initializer_range
+
+        /// Width 64, 8 experts, top-2 of 2 groups keeping 1, sigmoid, normalised, scale 2.5, with
+        /// the selection bias, initial weights of std 0.02.
+        public static Config defaults() {
+            return new Config(64, 8, 2, 2, 1, Scoring.SIGMOID, true, 2.5, true, 0.02);
+        }
+
+        /// A router with these settings, its parameters named under `prefix` and drawn from `rng`.
+        public Gate build(String prefix, Rng rng) {
+            return new Gate(prefix, dim, experts, topK, groups, topkGroups, scoring, normalize, routeScale, withBias, rng, initStd);
+        }
+
+        public Config withDim(int v) {
+            return new Config(v, experts, topK, groups, topkGroups, scoring, normalize, routeScale, withBias, initStd);
+        }
+
+        public Config withExperts(int v) {
+            return new Config(dim, v, topK, groups, topkGroups, scoring, normalize, routeScale, withBias, initStd);
+        }
+
+        public Config withTopK(int v) {
+            return new Config(dim, experts, v, groups, topkGroups, scoring, normalize, routeScale, withBias, initStd);
+        }
+
+        public Config withGroups(int v) {
+            return new Config(dim, experts, topK, v, topkGroups, scoring, normalize, routeScale, withBias, initStd);
+        }
+
+        public Config withTopkGroups(int v) {
+            return new Config(dim, experts, topK, groups, v, scoring, normalize, routeScale, withBias, initStd);
+        }
+
+        public Config withScoring(Scoring v) {
+            return new Config(dim, experts, topK, groups, topkGroups, v, normalize, routeScale, withBias, initStd);
+        }
+
+        public Config withNormalize(boolean v) {
+            return new Config(dim, experts, topK, groups, topkGroups, scoring, v, routeScale, withBias, initStd);
+        }
+
+        public Config withRouteScale(double v) {
+            return new Config(dim, experts, topK, groups, topkGroups, scoring, normalize, v, withBias, initStd);
+        }
+
+        public Config withBias(boolean v) {
+            return new Config(dim, experts, topK, groups, topkGroups, scoring, normalize, routeScale, v, initStd);
+        }
+
+        public Config withInitStd(double v) {
+            return new Config(dim, experts, topK, groups, topkGroups, scoring, normalize, routeScale, withBias, v);
+        }
+
+        @Override
+        public String toString() {
+            return "gate config: width " + dim + ", top-" + topK + " of " + experts + " experts in " + groups
+                    + " groups keeping " + topkGroups + ", " + scoring.name().toLowerCase(java.util.Locale.ROOT)
+                    + (normalize ? ", normalised" : "") + ", scale " + routeScale + (withBias ? ", with" : ", no")
+                    + " selection bias, init std " + initStd;
+        }
+    }
 
     public final Param weight;   // [E, C] "<prefix>.weight"
     /// `e_score_correction_bias` `[E]`, fp32; changed by [MoeLayer#updateBias], never by gradients; null when absent.
@@ -41,8 +126,28 @@ public final class Gate {
                           float[] weights, // [N, K] gate values g (after normalisation and scaling)
                           float[] scores,  // [N, E] unbiased affinities s
                           int n) {
+
+        /// A summary for jshell: each token's experts and weights (the first 8 tokens).
+        @Override
+        public String toString() {
+            int k = experts.length / Math.max(1, n);
+            StringBuilder sb = new StringBuilder("Routing of " + n + " tokens, top-" + k + ":");
+            for (int u = 0; u < Math.min(n, 8); u++) {
+                sb.append(" token ").append(u).append(" →");
+                for (int j = 0; j < k; j++) {
+                    sb.append(j == 0 ? " " : ", ").append("expert ").append(experts[u * k + j])
+                            .append(String.format(java.util.Locale.ROOT, " (%.3f)", weights[u * k + j]));
+                }
+                sb.append(";");
+            }
+            if (n > 8) {
+                sb.append(" … ").append(n - 8).append(" more");
+            }
+            return sb.toString();
+        }
     }
 
+    /// [Config] names the same settings, with defaults.
     public Gate(String prefix, int dim, int experts, int topK, int groups, int topkGroups, Scoring scoring,
                 boolean normalize, double routeScale, boolean withBias, Rng rng, double std) {
         if (experts <= 0 || topK <= 0 || topK > experts) {
@@ -69,6 +174,15 @@ public final class Gate {
         this.weight = new Param(prefix + ".weight", true, experts, dim);
         rng.fillNormal(weight.data, std);
         this.bias = withBias ? new Param(prefix + ".e_score_correction_bias", false, experts) : null;
+    }
+
+    /// A one-line summary for jshell: its name and routing rule.
+    @Override
+    public String toString() {
+        String name = weight.name.substring(0, weight.name.length() - ".weight".length());
+        return "Gate " + name + ": top-" + topK + " of " + experts + " experts in " + groups + " groups keeping "
+                + topkGroups + ", " + scoring.name().toLowerCase(java.util.Locale.ROOT) + (normalize ? ", normalised" : "")
+                + ", scale " + routeScale + (bias != null ? ", with" : ", no") + " selection bias";
     }
 
     /// Routes `N` tokens.

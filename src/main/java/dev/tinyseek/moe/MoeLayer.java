@@ -50,28 +50,131 @@ public final class MoeLayer implements FeedForward {
                         int b, int t) implements FeedForward.Saved {
     }
 
+    /// The layer's settings by name (HF `config.json` keys in the comments), for building one
+    /// without a positional argument list: `Config.defaults().withRoutedExperts(16).withTopK(4).build(prefix, rng)`.
+    /// [#defaults()] is an MoE layer of the `tiny` preset.
+    public record Config(int dim,              // hidden_size C
+                         int routedExperts,    // n_routed_experts E
+                         int sharedExperts,    // n_shared_experts
+                         int inner,            // moe_intermediate_size: each expert's inner width
+                         int topK,             // num_experts_per_tok K
+                         int groups,           // n_group
+                         int topkGroups,       // topk_group
+                         Gate.Scoring scoring, // scoring_func
+                         boolean normalize,    // norm_topk_prob
+                         double routeScale,    // routed_scaling_factor
+                         boolean withBias,     // an e_score_correction_bias (V3's noaux_tc routing)
+                         double initStd) {     // initializer_range
+
+        /// Width 64, 8 routed experts of inner width 32 and 1 shared, top-2 of 2 groups keeping 1,
+        /// sigmoid, normalised, scale 2.5, with the selection bias, initial weights of std 0.02.
+        public static Config defaults() {
+            return new Config(64, 8, 1, 32, 2, 2, 1, Gate.Scoring.SIGMOID, true, 2.5, true, 0.02);
+        }
+
+        /// The router's part of these settings.
+        public Gate.Config gate() {
+            return new Gate.Config(dim, routedExperts, topK, groups, topkGroups, scoring, normalize, routeScale, withBias, initStd);
+        }
+
+        /// A layer with these settings, its parameters named under `prefix` and drawn from `rng`.
+        public MoeLayer build(String prefix, Rng rng) {
+            return new MoeLayer(prefix, dim, routedExperts, sharedExperts, inner, topK, groups, topkGroups,
+                    scoring.name().toLowerCase(java.util.Locale.ROOT), normalize, routeScale, withBias, rng, initStd);
+        }
+
+        public Config withDim(int v) {
+            return new Config(v, routedExperts, sharedExperts, inner, topK, groups, topkGroups, scoring, normalize, routeScale, withBias, initStd);
+        }
+
+        public Config withRoutedExperts(int v) {
+            return new Config(dim, v, sharedExperts, inner, topK, groups, topkGroups, scoring, normalize, routeScale, withBias, initStd);
+        }
+
+        public Config withSharedExperts(int v) {
+            return new Config(dim, routedExperts, v, inner, topK, groups, topkGroups, scoring, normalize, routeScale, withBias, initStd);
+        }
+
+        public Config withInner(int v) {
+            return new Config(dim, routedExperts, sharedExperts, v, topK, groups, topkGroups, scoring, normalize, routeScale, withBias, initStd);
+        }
+
+        public Config withTopK(int v) {
+            return new Config(dim, routedExperts, sharedExperts, inner, v, groups, topkGroups, scoring, normalize, routeScale, withBias, initStd);
+        }
+
+        public Config withGroups(int v) {
+            return new Config(dim, routedExperts, sharedExperts, inner, topK, v, topkGroups, scoring, normalize, routeScale, withBias, initStd);
+        }
+
+        public Config withTopkGroups(int v) {
+            return new Config(dim, routedExperts, sharedExperts, inner, topK, groups, v, scoring, normalize, routeScale, withBias, initStd);
+        }
+
+        public Config withScoring(Gate.Scoring v) {
+            return new Config(dim, routedExperts, sharedExperts, inner, topK, groups, topkGroups, v, normalize, routeScale, withBias, initStd);
+        }
+
+        public Config withNormalize(boolean v) {
+            return new Config(dim, routedExperts, sharedExperts, inner, topK, groups, topkGroups, scoring, v, routeScale, withBias, initStd);
+        }
+
+        public Config withRouteScale(double v) {
+            return new Config(dim, routedExperts, sharedExperts, inner, topK, groups, topkGroups, scoring, normalize, v, withBias, initStd);
+        }
+
+        public Config withBias(boolean v) {
+            return new Config(dim, routedExperts, sharedExperts, inner, topK, groups, topkGroups, scoring, normalize, routeScale, v, initStd);
+        }
+
+        public Config withInitStd(double v) {
+            return new Config(dim, routedExperts, sharedExperts, inner, topK, groups, topkGroups, scoring, normalize, routeScale, withBias, v);
+        }
+
+        @Override
+        public String toString() {
+            return "MoE config: width " + dim + ", " + routedExperts + " routed experts of inner " + inner + " + "
+                    + sharedExperts + " shared, top-" + topK + " of " + groups + " groups keeping " + topkGroups + ", "
+                    + scoring.name().toLowerCase(java.util.Locale.ROOT) + (normalize ? ", normalised" : "") + ", scale "
+                    + routeScale + (withBias ? ", with" : ", no") + " selection bias, init std " + initStd;
+        }
+    }
+
     /// - `scoring`: `sigmoid` (DeepSeek-V3) or `softmax` (V2); `normalize`: `norm_topk_prob`
     /// - `withBias`: whether the router has an `e_score_correction_bias` (whatever the width:
     ///   the official code ties it to V3's width; this code does not)
+    ///
+    /// [Config] names the same settings, with defaults.
     public MoeLayer(String prefix, int dim, int nRouted, int nShared, int inner, int topK, int groups, int topkGroups,
                     String scoring, boolean normalize, double routeScale, boolean withBias, Rng rng, double std) {
-        Gate.Scoring sc = switch (scoring) {
-            case "sigmoid" -> Gate.Scoring.SIGMOID;
-            case "softmax" -> Gate.Scoring.SOFTMAX;
-            default -> throw new IllegalArgumentException("moe: scoring_func = " + scoring + "; expected sigmoid or softmax");
-        };
+        Gate.Scoring sc = Gate.Scoring.parse(scoring);
         if (nShared < 0 || inner <= 0) {
             throw new IllegalArgumentException("moe: n_shared_experts = " + nShared + " must be >= 0 and moe_intermediate_size = "
                     + inner + " positive");
         }
         this.dim = dim;
-        this.gate = new Gate(prefix + ".gate", dim, nRouted, topK, groups, topkGroups, sc, normalize, routeScale, withBias, rng, std);
+        this.gate = new Gate.Config(dim, nRouted, topK, groups, topkGroups, sc, normalize, routeScale, withBias, std)
+                .build(prefix + ".gate", rng);
         List<SwiGluMlp> list = new ArrayList<>();
         for (int i = 0; i < nRouted; i++) {
             list.add(new SwiGluMlp(prefix + ".experts." + i, dim, inner, rng, std));
         }
         this.experts = List.copyOf(list);
         this.shared = nShared > 0 ? new SwiGluMlp(prefix + ".shared_experts", dim, nShared * inner, rng, std) : null;
+    }
+
+    /// A one-line summary for jshell: its name, experts, routing rule and size.
+    @Override
+    public String toString() {
+        String g = gate.weight.name;
+        long n = 0;
+        for (Param p : params()) {
+            n += p.size();
+        }
+        return "MoeLayer " + g.substring(0, g.length() - ".gate.weight".length()) + ": width " + dim + ", " + experts.size()
+                + " routed experts + " + (shared == null ? "no shared expert" : "a shared one") + ", top-" + gate.topK
+                + " of " + gate.groups + " groups keeping " + gate.topkGroups + ", " + String.format("%,d", n) + " parameters"
+                + (alpha > 0 ? ", balance loss α " + alpha : "");
     }
 
     /// Sets the weight `α` of the sequence-wise balance loss (DeepSeek-V3 uses 0.0001; 0 = off).

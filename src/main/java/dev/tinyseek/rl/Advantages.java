@@ -8,7 +8,7 @@ package dev.tinyseek.rl;
 ///     A_i =  r_i − mean_g                       Scale.NONE    (Dr. GRPO: no difficulty bias)
 ///     A_i = (r_i − mean_g) / (std_batch + ε)    Scale.BATCH   (the whole batch's std)
 ///
-/// Conventions (`docs/grpo-r1.md#advantages`, the same as TRL and `exercises.GrpoReference`):
+/// Conventions (`docs/grpo-r1.md#advantages`, the same as TRL's):
 /// - `std` is the **sample** standard deviation (divide by `n − 1`), `ε = 1e-4`; for `G = 2`
 ///   and rewards {0, 1} the advantages are ±0.70701;
 /// - the mean includes the completion itself (not leave-one-out);

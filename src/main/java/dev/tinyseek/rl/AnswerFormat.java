@@ -1,5 +1,6 @@
 package dev.tinyseek.rl;
 
+import dev.tinyseek.train.TaskData;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 

@@ -1,5 +1,6 @@
 package dev.tinyseek.rl;
 
+import dev.tinyseek.train.TaskData;
 import dev.tinyseek.tasks.Problem;
 
 import java.util.Arrays;

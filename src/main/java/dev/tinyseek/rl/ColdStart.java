@@ -1,5 +1,7 @@
 package dev.tinyseek.rl;
 
+import dev.tinyseek.train.TaskData;
+import dev.tinyseek.train.Evaluation;
 import dev.tinyseek.model.Transformer;
 import dev.tinyseek.tasks.Problem;
 import dev.tinyseek.tasks.Split;
@@ -24,6 +26,14 @@ public final class ColdStart {
     /// Steps trained, the training-problem accuracy at the stop, the seconds it took, and the
     /// training loss of every step (`[steps]`).
     public record Result(int steps, double trainAccuracy, double seconds, double[] losses) {
+
+        @Override
+        public String toString() {
+            String loss = losses.length == 0 ? "" : String.format(java.util.Locale.ROOT, ", loss %.4f → %.4f",
+                    losses[0], losses[losses.length - 1]);
+            return String.format(java.util.Locale.ROOT, "cold start: %d steps, train accuracy %.1f%%%s, %.1f s",
+                    steps, 100 * trainAccuracy, loss, seconds);
+        }
     }
 
     private ColdStart() {

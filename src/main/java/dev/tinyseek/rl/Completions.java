@@ -1,5 +1,6 @@
 package dev.tinyseek.rl;
 
+import dev.tinyseek.tensor.Preview;
 import dev.tinyseek.generate.Sampler;
 import dev.tinyseek.model.Transformer;
 import dev.tinyseek.tasks.Problem;
@@ -16,6 +17,11 @@ public final class Completions {
     /// One completion: the tokens written (the end token included when produced), their text
     /// (before the end token), and whether it ended.
     public record Sample(int[] tokens, String text, boolean ended) {
+
+        @Override
+        public String toString() {
+            return "\"" + text + "\"" + (ended ? "" : " (no end token)") + ", " + Preview.of(tokens);
+        }
     }
 
     private Completions() {

@@ -1,5 +1,7 @@
 package dev.tinyseek.rl;
 
+import dev.tinyseek.tensor.Preview;
+
 /// The GRPO loss and its gradient with respect to the per-token log-probabilities: the public,
 /// model-free core of GRPO, to check against any other implementation.
 ///
@@ -96,6 +98,12 @@ public final class GrpoLoss {
     /// masked tokens clipped low and high, and the number of masked tokens.
     public record Result(double loss, double[] grad, double policyLoss, double kl,
                          double clipLow, double clipHigh, int tokens) {
+
+        @Override
+        public String toString() {
+            return String.format(java.util.Locale.ROOT, "GRPO loss %.6g (policy %.6g, KL %.4g) over %d tokens, clipped %.3g low / %.3g high, ",
+                    loss, policyLoss, kl, tokens, clipLow, clipHigh) + "d loss / d logp " + Preview.of(grad);
+        }
     }
 
     private GrpoLoss() {

@@ -1,5 +1,6 @@
 package dev.tinyseek.rl;
 
+import dev.tinyseek.train.Evaluation;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

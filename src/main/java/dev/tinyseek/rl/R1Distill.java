@@ -1,5 +1,6 @@
 package dev.tinyseek.rl;
 
+import dev.tinyseek.train.Evaluation;
 import dev.tinyseek.model.ModelConfig;
 import dev.tinyseek.model.Transformer;
 import dev.tinyseek.tasks.Problem;

@@ -14,4 +14,11 @@ public record Rollout(Problem problem,
     public Rollout withReward(double r) {
         return new Rollout(problem, prompt, completion, text, ended, r, correct, group);
     }
+
+    @Override
+    public String toString() {
+        return "Rollout (group " + group + ") of \"" + problem.prompt() + "\": \"" + text + "\"" + (ended ? "" : " (no end token)")
+                + ", reward " + reward + (correct ? ", correct" : ", wrong") + ", " + completion.length + " tokens after "
+                + prompt.length + " of prompt";
+    }
 }

@@ -1,5 +1,7 @@
 package dev.tinyseek.train;
 
+import dev.tinyseek.tensor.Preview;
+
 /// One training batch: `B` sequences of `T` input tokens and, for each position, the token that
 /// should come next (or `CrossEntropy.IGNORE` where no loss is wanted).
 public record Batch(int[] inputs,  // [B·T]
@@ -11,5 +13,10 @@ public record Batch(int[] inputs,  // [B·T]
             throw new IllegalArgumentException("batch: inputs (" + inputs.length + ") and targets (" + targets.length
                     + ") must both hold B·T = " + b + "·" + t + " tokens");
         }
+    }
+
+    @Override
+    public String toString() {
+        return "Batch of " + b + " × " + t + " tokens: inputs " + Preview.of(inputs) + ", targets " + Preview.of(targets);
     }
 }

@@ -48,12 +48,41 @@ public final class Trainer {
     /// with Multi-Token Prediction, the mean of the modules' cross-entropies (0 without).
     public record Step(int step, double loss, double gradNorm, double lr, double tokensPerSecond,
                        int[][] expertLoads, double balanceLoss, double mtpLoss) {
+
+        /// A summary for jshell: the step's numbers and each MoE layer's busiest expert load.
+        @Override
+        public String toString() {
+            StringBuilder sb = new StringBuilder(String.format(java.util.Locale.ROOT,
+                    "Step %d: loss %.4f, grad norm %.3g, lr %.3g, %.0f tokens/s", step, loss, gradNorm, lr, tokensPerSecond));
+            if (balanceLoss != 0) {
+                sb.append(String.format(java.util.Locale.ROOT, ", balance loss %.4g", balanceLoss));
+            }
+            if (mtpLoss != 0) {
+                sb.append(String.format(java.util.Locale.ROOT, ", MTP loss %.4f", mtpLoss));
+            }
+            if (expertLoads != null && expertLoads.length > 0) {
+                sb.append(", expert loads");
+                for (int[] layer : expertLoads) {
+                    sb.append(' ').append(java.util.Arrays.toString(layer));
+                }
+            }
+            return sb.toString();
+        }
     }
 
     /// What a run produced: every step's loss and the evaluations.
     public record History(List<Step> steps, List<Map<String, Double>> evals, double seconds, long tokens) {
         public double lastLoss() {
             return steps.get(steps.size() - 1).loss();
+        }
+
+        /// A summary for jshell: how many steps, the first and last loss, the last evaluation, the time.
+        @Override
+        public String toString() {
+            String losses = steps.isEmpty() ? "no steps" : String.format(java.util.Locale.ROOT, "%d steps, loss %.4f → %.4f",
+                    steps.size(), steps.getFirst().loss(), lastLoss());
+            return "History: " + losses + (evals.isEmpty() ? ", no evaluations" : ", " + evals.size() + " evaluations (last "
+                    + evals.getLast() + ")") + String.format(java.util.Locale.ROOT, ", %.1f s, %,d tokens", seconds, tokens);
         }
     }
 

@@ -41,7 +41,7 @@ public final class TrainingState {
     }
 
     /// The step and data state of a saved run, the backend and precision it trained with (null
-    /// for a state saved before they were recorded), and its settings.
+    /// when the saved state does not name them), and its settings.
     public record Saved(int step, long dataRngState, String backend, String precision, Map<String, String> settings) {
     }
 

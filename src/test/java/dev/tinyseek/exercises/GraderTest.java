@@ -266,14 +266,4 @@ class GraderTest {
                 .doesNotContain("(unknown)");
         assertThat(r.entries().getFirst().outcome().failingCase()).startsWith("size 0: logp = ").endsWith("(the case it was on)");
     }
-
-    @Test
-    void theGrpoReferenceFollowsTheSpecConvention() {
-        // docs/grpo-r1.md#advantages: G = 2, rewards {0, 1} give ±0.707 with the sample std; ε = 1e-4 on top
-        double[] a = GrpoReference.advantages(new double[] {0, 1}, 2);
-        assertThat(a[0]).isEqualTo(-0.5 / (Math.sqrt(0.5) + 1e-4));
-        assertThat(GrpoReference.advantages(new double[] {0.1, 0.1, 0.1}, 3)).containsOnly(0.0);
-        assertThat(GrpoReference.k3(-1, -1)).isZero();
-        assertThat(GrpoReference.k3(Math.log(0.5), Math.log(0.25))).isCloseTo(0.5 + Math.log(2) - 1, org.assertj.core.api.Assertions.within(1e-15));
-    }
 }

@@ -88,9 +88,43 @@ class SafetensorsTest {
             }
         }
         // worked examples: 1 + 2^-8 is halfway between 1 and 1 + 2^-7 and goes to the even 1
-        assertThat(StoredFloats.floatToBf16(1 + 0x1p-8f)).isEqualTo((short) 0x3F80);
-        assertThat(StoredFloats.floatToBf16(1 + 3 * 0x1p-8f)).isEqualTo((short) 0x3F82);
-        assertThat(StoredFloats.floatToBf16(Float.MAX_VALUE)).isEqualTo((short) 0x7F80); // rounds up to +inf
+        assertThat(storedBf16(1 + 0x1p-8f)).isEqualTo(0x3F80);
+        assertThat(storedBf16(1 + 3 * 0x1p-8f)).isEqualTo(0x3F82);
+        assertThat(storedBf16(Float.MAX_VALUE)).isEqualTo(0x7F80); // rounds up to +inf
+    }
+
+    /// The bytes of a BF16 file: every non-NaN value is stored as `(u + 0x7FFF + lsb) >>> 16`
+    /// of its float bits `u` (round to nearest even, ±0, ±Inf, subnormals and overflow included);
+    /// every NaN, whatever its sign and payload, is stored as the canonical quiet NaN 0x7FC0.
+    @Test
+    void bf16FileBytesFollowTheRoundingRuleAndStoreEveryNanAs7fc0() throws IOException {
+        SplittableRandom r = new SplittableRandom(11);
+        float[] x = new float[3000];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = Float.intBitsToFloat(r.nextInt());
+        }
+        float[] special = {0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MIN_VALUE,
+                -Float.MIN_NORMAL, Float.MAX_VALUE, -Float.MAX_VALUE, 1 + 0x1p-8f, Float.NaN,
+                Float.intBitsToFloat(0xFFC00001), Float.intBitsToFloat(0x7F800001)}; // the last two: NaNs
+        System.arraycopy(special, 0, x, 0, special.length);
+        Path file = dir.resolve("bytes.safetensors");
+        Safetensors.write(file, Map.of("w", TensorData.of(x, x.length)), null, Dtype.BF16);
+        byte[] bytes = Files.readAllBytes(file);
+        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        int start = (int) (8 + buf.getLong(0));
+        int nans = 0;
+        for (int i = 0; i < x.length; i++) {
+            int stored = buf.getShort(start + 2 * i) & 0xFFFF;
+            int u = Float.floatToRawIntBits(x[i]);
+            if (Float.isNaN(x[i])) {
+                nans++;
+                assertThat(stored).as("NaN %08x", u).isEqualTo(0x7FC0);
+            } else {
+                assertThat(stored).as("x %s (%08x)", x[i], u).isEqualTo((u + 0x7FFF + ((u >>> 16) & 1)) >>> 16);
+            }
+        }
+        assertThat(nans).isGreaterThanOrEqualTo(3);
+        assertThat(bytes.length).isEqualTo(start + 2 * x.length);
     }
 
     @Test
@@ -117,10 +151,19 @@ class SafetensorsTest {
     }
 
     @Test
-    void allE4m3CodesDecodeAsDefined() {
+    void allE4m3CodesReadFromAFileDecodeAsDefined() {
+        byte[] codes = new byte[256];
+        for (int code = 0; code < 256; code++) {
+            codes[code] = (byte) code;
+        }
+        Path file = write("codes.safetensors", "{\"q\":{\"dtype\":\"F8_E4M3\",\"shape\":[256],\"data_offsets\":[0,256]}}", codes);
+        float[] all;
+        try (SafetensorsFile f = Safetensors.open(file)) {
+            all = f.readFloats("q");
+        }
         for (int code = 0; code < 256; code++) {
             int s = code >> 7, e = (code >> 3) & 15, m = code & 7;
-            float got = StoredFloats.e4m3ToFloat((byte) code);
+            float got = all[code];
             if (e == 15 && m == 7) {
                 assertThat(got).as("code %d", code).isNaN();
                 continue;
@@ -167,7 +210,9 @@ class SafetensorsTest {
                 }
             }
             assertThat(f.readWeight("norm.weight")).containsExactly(2.5f); // no companion: as stored
-            assertThat(f.readFloats(name)[0]).isEqualTo(StoredFloats.e4m3ToFloat(codes[0])); // raw: unscaled
+            int c0 = codes[0] & 0xFF, e0 = (c0 >> 3) & 15, m0 = c0 & 7;
+            double raw0 = (e0 == 0 ? m0 * Math.pow(2, -9) : (8 + m0) * Math.pow(2, e0 - 10)) * ((c0 & 0x80) != 0 ? -1 : 1);
+            assertThat(f.readFloats(name)[0]).isEqualTo((float) raw0); // raw: unscaled
         }
     }
 
@@ -326,6 +371,19 @@ class SafetensorsTest {
         out.writeBytes(h);
         out.writeBytes(data);
         return out.toByteArray();
+    }
+
+    /// The BF16 bits that a one-value BF16 file stores for `x`.
+    private int storedBf16(float x) {
+        Path file = dir.resolve("one.safetensors");
+        Safetensors.write(file, Map.of("x", TensorData.of(new float[] {x}, 1)), null, Dtype.BF16);
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+            return buf.getShort((int) (8 + buf.getLong(0))) & 0xFFFF;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static byte[] withLength(long n, byte[] rest) {

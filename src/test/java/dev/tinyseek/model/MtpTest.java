@@ -149,29 +149,13 @@ class MtpTest {
                 .containsExactly(m.paramsByName().get("model.layers.2.eh_proj.weight").data);
         int[] seq = {4, 8, 15, 16, 23, 42};
         assertThat(back.forward(seq, 1, 6).logits()).containsExactly(m.forward(seq, 1, 6).logits());
-        // the main model alone decodes (MTP switched off at inference)
-        assertThat(back.generate(seq, 3, -1)).hasSize(3);
-    }
-
-    /// Training with an MTP module: both losses fall on a fixed batch, and the module's gradient
-    /// reaches the shared embedding and head (the main model's losses differ from λ = 0).
-    @Test
-    void trainingWithMtpLowersBothLosses() {
-        var batch = new dev.tinyseek.rl.TaskData(new dev.tinyseek.tasks.Addition(2, true, true), 3, 8, 9).get();
-        var o = new dev.tinyseek.train.Trainer.Options(40, 3e-3, 3e-4, 4, 0.0, 1.0, 0);
-        double[] last = new double[2];
-        for (int q = 0; q < 2; q++) {
-            Transformer m = new Transformer(ModelConfig.tiny().withMtpDepth(1), 4);
-            var h = new dev.tinyseek.train.Trainer(null).mtpWeight(q == 0 ? 0.3 : 0.0)
-                    .train(m, dev.tinyseek.train.AdamW.deepseek(m.params()), () -> batch, o, null);
-            assertThat(h.steps().get(0).mtpLoss()).isGreaterThan(0);
-            if (q == 0) {
-                assertThat(h.lastLoss()).isLessThan(h.steps().get(0).loss() / 3);
-                assertThat(h.steps().get(39).mtpLoss()).isLessThan(h.steps().get(0).mtpLoss() / 2);
-            }
-            last[q] = h.steps().get(39).loss();
+        // the main model alone decodes (MTP switched off at inference): cached decoding equals the full forward
+        float[] decoded = back.decode(back.newDecodeState(seq.length), seq);
+        float[] full = back.forward(seq, 1, seq.length).logits();
+        assertThat(decoded).hasSameSizeAs(full);
+        for (int i = 0; i < full.length; i++) {
+            assertThat(decoded[i]).as("logit %d", i).isCloseTo(full[i], org.assertj.core.api.Assertions.within(1e-4f));
         }
-        assertThat(last[0]).isNotEqualTo(last[1]);
     }
 
     /// Cached decoding of the modules, fed in two chunks, equals the training forward: depth k at

@@ -4,6 +4,7 @@ import dev.tinyseek.nn.FeedForward;
 import dev.tinyseek.nn.Param;
 import dev.tinyseek.nn.SwiGluMlp;
 import dev.tinyseek.tensor.Rng;
+import dev.tinyseek.testkit.GradCheck;
 import dev.tinyseek.testkit.Threads;
 import org.junit.jupiter.api.Test;
 
@@ -59,96 +60,241 @@ class MoeLayerTest {
         assertThat(Arrays.stream(s.loads()).sum()).isEqualTo(n * K);
     }
 
-    /// Backward against central differences of Σ dy·y (+ the balance loss), with the expert
-    /// choice held fixed: a coordinate whose nudge changes the choice is skipped.
+    /// Backward against central differences in `double` of the layer written again in double
+    /// ([DoubleMoe]), `L = Σ dy·y + balance loss`, on **every** coordinate of the input and of
+    /// every parameter (router, each routed expert, the shared expert), with and without shared
+    /// experts and the balance loss. The routing stays fixed: at `v ± h` the double router's top-k
+    /// set of every token is recomputed, and a coordinate where it differs from the layer's own
+    /// choice is skipped and counted (the choice reads only the input and the router's weight, so
+    /// only their coordinates can flip it). The check fails if more than [#MAX_SKIPPED] coordinates are
+    /// skipped, i.e. if it checks fewer than 1,400 of the 1,424 coordinates (1,256 of 1,280
+    /// without the shared expert).
     @Test
-    void backwardMatchesFiniteDifferencesWithTheChoiceFixed() {
-        for (double alpha : new double[] {0, 0.5}) {
-            MoeLayer m = layer(3);
-            m.setBalanceLossAlpha(alpha);
-            int b = 2, t = 4, n = b * t;
-            float[] x = input(n, 4);
-            float[] dy = input(n, 5);
-            MoeLayer.Saved s = m.forward(x, b, t);
-            for (Param p : m.params()) {
-                p.zeroGrad();
-            }
-            float[] dx = m.backward(s, dy);
-            int[] choice = s.routing().experts().clone();
-            Rng r = new Rng(6);
-            java.util.List<float[]> targets = new java.util.ArrayList<>();
-            java.util.List<float[]> grads = new java.util.ArrayList<>();
-            java.util.List<String> names = new java.util.ArrayList<>();
-            targets.add(x);
-            grads.add(dx);
-            names.add("x");
-            for (Param p : m.params()) {
-                targets.add(p.data);
-                grads.add(p.grad);
-                names.add(p.name);
-            }
-            for (int q = 0; q < targets.size(); q++) {
-                float[] v = targets.get(q), g = grads.get(q);
-                for (int trial = 0; trial < 4; trial++) {
-                    int i = r.nextInt(v.length);
-                    float orig = v[i], h = 1e-3f;
-                    v[i] = orig + h;
-                    MoeLayer.Saved sp = m.forward(x, b, t);
-                    v[i] = orig - h;
-                    MoeLayer.Saved sm = m.forward(x, b, t);
-                    v[i] = orig;
-                    if (!Arrays.equals(sp.routing().experts(), choice) || !Arrays.equals(sm.routing().experts(), choice)) {
-                        continue;
-                    }
-                    double fd = (objective(sp, dy) - objective(sm, dy)) / (2 * h);
-                    double scale = Math.max(1e-2, Math.max(Math.abs(fd), Math.abs(g[i])));
-                    assertThat(Math.abs(fd - g[i]) / scale).as("alpha %s: d/d %s[%d]: backward %s, finite difference %s",
-                            alpha, names.get(q), i, g[i], fd).isLessThan(0.02);
-                }
-            }
-        }
-    }
-
-    /// `dx` on every coordinate of a batch, with and without shared experts (central differences,
-    /// the expert choice held fixed).
-    @Test
-    void inputGradientMatchesFiniteDifferencesOnEveryCoordinate() {
+    void backwardMatchesDoubleFiniteDifferencesOnEveryCoordinateWithTheRoutingFixed() {
         for (int shared : new int[] {0, 1}) {
-            MoeLayer m = new MoeLayer("l", C, E, shared, INNER, K, 2, 1, "sigmoid", true, 2.5, true, new Rng(30), 0.3);
-            m.setBalanceLossAlpha(0.3);
-            int b = 2, t = 3, n = b * t;
-            float[] x = input(n, 31), dy = input(n, 32);
-            MoeLayer.Saved s = m.forward(x, b, t);
-            float[] dx = m.backward(s, dy);
-            int[] choice = s.routing().experts().clone();
-            int checked = 0;
-            for (int i = 0; i < x.length; i++) {
-                float orig = x[i], h = 1e-3f;
-                x[i] = orig + h;
-                MoeLayer.Saved sp = m.forward(x, b, t);
-                x[i] = orig - h;
-                MoeLayer.Saved sm = m.forward(x, b, t);
-                x[i] = orig;
-                if (!Arrays.equals(sp.routing().experts(), choice) || !Arrays.equals(sm.routing().experts(), choice)) {
-                    continue;
+            for (double alpha : new double[] {0, 0.5}) {
+                MoeLayer m = MoeLayer.Config.defaults().withDim(C).withRoutedExperts(E).withSharedExperts(shared).withInner(INNER)
+                        .withTopK(K).withGroups(2).withTopkGroups(1).withInitStd(0.3).build("model.layers.1.mlp", new Rng(3));
+                Rng br = new Rng(4);
+                for (int i = 0; i < E; i++) {
+                    m.gate.bias.data[i] = (float) (0.1 * br.nextGaussian());
                 }
-                checked++;
-                double fd = (objective(sp, dy) - objective(sm, dy)) / (2 * h);
-                double scale = Math.max(1e-2, Math.max(Math.abs(fd), Math.abs(dx[i])));
-                assertThat(Math.abs(fd - dx[i]) / scale).as("shared %d: dx[%d]: backward %s, finite difference %s", shared, i, dx[i], fd)
-                        .isLessThan(0.02);
+                m.setBalanceLossAlpha(alpha);
+                int b = 2, t = 4, n = b * t;
+                float[] x = input(n, 4), dy = input(n, 5);
+                MoeLayer.Saved s = m.forward(x, b, t);
+                for (Param p : m.params()) {
+                    p.zeroGrad();
+                }
+                float[] dx = m.backward(s, dy);
+                int[][] choice = DoubleMoe.sets(s.routing().experts(), n, K);
+
+                DoubleMoe ref = new DoubleMoe(m, alpha, b, t);
+                double[] xd = GradCheck.toDouble(x), dyd = GradCheck.toDouble(dy);
+                assertThat(ref.choice(xd)).as("the double router chooses what the layer chose").isDeepEqualTo(choice);
+                java.util.Map<String, float[]> analytic = new java.util.LinkedHashMap<>();
+                java.util.Map<String, double[]> values = new java.util.LinkedHashMap<>();
+                analytic.put("x", dx);
+                values.put("x", xd);
+                for (Param p : m.params()) {
+                    analytic.put(p.name, p.grad);
+                    values.put(p.name, ref.w.get(p.name));
+                }
+                int coordinates = 0, checked = 0;
+                for (String name : values.keySet()) {
+                    double[] v = values.get(name);
+                    double[] num = new double[v.length];
+                    float[] got = new float[v.length];
+                    int kept = 0;
+                    for (int i = 0; i < v.length; i++) {
+                        coordinates++;
+                        double vi = v[i], h = GradCheck.STEP * Math.max(1, Math.abs(vi));
+                        boolean routes = name.equals("x") || name.equals(m.gate.weight.name); // what the choice reads
+                        v[i] = vi + h;
+                        boolean same = !routes || java.util.Arrays.deepEquals(ref.choice(xd), choice);
+                        double up = ref.objective(xd, dyd, choice);
+                        v[i] = vi - h;
+                        same &= !routes || java.util.Arrays.deepEquals(ref.choice(xd), choice);
+                        double down = ref.objective(xd, dyd, choice);
+                        v[i] = vi;
+                        if (!same) {
+                            continue; // the routing flips inside [v − h, v + h]: no derivative to check here
+                        }
+                        num[kept] = (up - down) / (2 * h);
+                        got[kept] = analytic.get(name)[i];
+                        kept++;
+                    }
+                    checked += kept;
+                    GradCheck.assertGradient("shared " + shared + ", alpha " + alpha + ": d/d " + name,
+                            java.util.Arrays.copyOf(num, kept), java.util.Arrays.copyOf(got, kept));
+                }
+                assertThat(coordinates).isEqualTo(shared == 1 ? 1424 : 1280);
+                assertThat(coordinates - checked).as("coordinates skipped because the routing flipped (shared %d, alpha %s)",
+                        shared, alpha).isLessThanOrEqualTo(MAX_SKIPPED);
             }
-            assertThat(checked).isGreaterThan(x.length / 2);
-            assertThat(m.linears()).hasSize(3 * (E + shared));
         }
     }
 
-    static double objective(MoeLayer.Saved s, float[] dy) {
-        double o = s.balanceLoss();
-        for (int i = 0; i < dy.length; i++) {
-            o += (double) dy[i] * s.y()[i];
+    /// How many coordinates the gradient check may skip because the routing flips at `v ± h`.
+    static final int MAX_SKIPPED = 24;
+
+    /// The MoE layer written again in `double` from `docs/moe.md`: sigmoid affinities, the
+    /// selection bias, group-limited top-k (a group scores its two best selection scores), gate
+    /// values `routeScale · s_i / Σ_chosen s`, SwiGLU experts, and the sequence-wise balance loss
+    /// `α Σ_i f_i P_i` averaged over sequences. Weights are double copies of the layer's, by name.
+    static final class DoubleMoe {
+        final java.util.Map<String, double[]> w = new java.util.HashMap<>();
+        final double[] bias;              // [E]
+        final double[] gate;              // [E, C], the same array as in w
+        final double[][][] experts;       // [E][gate, up, down], the same arrays as in w
+        final double[][] sharedExpert;    // [gate, up, down], or null
+        final String prefix;
+        final int shared, b, t;
+        final double alpha;
+
+        DoubleMoe(MoeLayer m, double alpha, int b, int t) {
+            for (Param p : m.params()) {
+                w.put(p.name, GradCheck.toDouble(p.data));
+            }
+            String g = m.gate.weight.name;
+            this.prefix = g.substring(0, g.length() - ".gate.weight".length());
+            this.bias = GradCheck.toDouble(m.gate.bias.data);
+            this.shared = m.shared == null ? 0 : m.shared.hidden;
+            this.gate = w.get(prefix + ".gate.weight");
+            this.experts = new double[E][][];
+            for (int i = 0; i < E; i++) {
+                experts[i] = mlp(prefix + ".experts." + i);
+            }
+            this.sharedExpert = shared > 0 ? mlp(prefix + ".shared_experts") : null;
+            this.alpha = alpha;
+            this.b = b;
+            this.t = t;
         }
-        return o;
+
+        double[][] mlp(String p) {
+            return new double[][] {w.get(p + ".gate_proj.weight"), w.get(p + ".up_proj.weight"), w.get(p + ".down_proj.weight")};
+        }
+
+        /// The sorted expert sets of `[N, K]` choices.
+        static int[][] sets(int[] experts, int n, int k) {
+            int[][] out = new int[n][];
+            for (int tok = 0; tok < n; tok++) {
+                out[tok] = java.util.Arrays.copyOfRange(experts, tok * k, tok * k + k);
+                java.util.Arrays.sort(out[tok]);
+            }
+            return out;
+        }
+
+        double[] affinities(double[] x, int tok) { // [E]
+            double[] wg = gate, s = new double[E];
+            for (int i = 0; i < E; i++) {
+                double z = 0;
+                for (int c = 0; c < C; c++) {
+                    z += x[tok * C + c] * wg[i * C + c];
+                }
+                s[i] = 1 / (1 + Math.exp(-z));
+            }
+            return s;
+        }
+
+        /// Each token's top-k set: the best group by the sum of its two best selection scores,
+        /// then the K best selection scores inside it (2 groups, keep 1; ties to the lower index).
+        int[][] choice(double[] x) {
+            int n = b * t, per = E / 2;
+            int[][] out = new int[n][];
+            for (int tok = 0; tok < n; tok++) {
+                double[] s = affinities(x, tok);
+                Integer[] order = new Integer[E];
+                for (int i = 0; i < E; i++) {
+                    order[i] = i;
+                }
+                double[] sel = new double[E];
+                for (int i = 0; i < E; i++) {
+                    sel[i] = s[i] + bias[i];
+                }
+                double[] groupScore = new double[2];
+                for (int g = 0; g < 2; g++) {
+                    double[] in = java.util.Arrays.copyOfRange(sel, g * per, (g + 1) * per);
+                    java.util.Arrays.sort(in);
+                    groupScore[g] = in[per - 1] + in[per - 2];
+                }
+                int keep = groupScore[1] > groupScore[0] ? 1 : 0;
+                java.util.Arrays.sort(order, (i, j) -> Double.compare(sel[j], sel[i]) != 0 ? Double.compare(sel[j], sel[i]) : i - j);
+                int[] set = new int[K];
+                int got = 0;
+                for (int i : order) {
+                    if (got < K && i / per == keep) {
+                        set[got++] = i;
+                    }
+                }
+                java.util.Arrays.sort(set);
+                out[tok] = set;
+            }
+            return out;
+        }
+
+        double[] swiglu(double[][] mlp, int width, double[] x, int tok) { // [C]
+            double[] wg = mlp[0], wu = mlp[1], wd = mlp[2];
+            double[] h = new double[width], y = new double[C];
+            for (int f = 0; f < width; f++) {
+                double g = 0, u = 0;
+                for (int c = 0; c < C; c++) {
+                    g += wg[f * C + c] * x[tok * C + c];
+                    u += wu[f * C + c] * x[tok * C + c];
+                }
+                h[f] = g / (1 + Math.exp(-g)) * u;
+            }
+            for (int c = 0; c < C; c++) {
+                for (int f = 0; f < width; f++) {
+                    y[c] += wd[c * width + f] * h[f];
+                }
+            }
+            return y;
+        }
+
+        /// `Σ dy·y + α Σ f_i P_i` (mean over sequences) with the expert sets held at `choice`.
+        double objective(double[] x, double[] dy, int[][] choice) {
+            double l = 0;
+            double[][] s = new double[b * t][];
+            for (int tok = 0; tok < b * t; tok++) {
+                s[tok] = affinities(x, tok);
+                double[] y = shared > 0 ? swiglu(sharedExpert, shared, x, tok) : new double[C];
+                double sum = 0;
+                for (int i : choice[tok]) {
+                    sum += s[tok][i];
+                }
+                for (int i : choice[tok]) {
+                    double g = 2.5 * s[tok][i] / sum;
+                    double[] out = swiglu(experts[i], INNER, x, tok);
+                    for (int c = 0; c < C; c++) {
+                        y[c] += g * out[c];
+                    }
+                }
+                for (int c = 0; c < C; c++) {
+                    l += dy[tok * C + c] * y[c];
+                }
+            }
+            if (alpha > 0) {
+                double balance = 0;
+                for (int seq = 0; seq < b; seq++) {
+                    double[] f = new double[E], p = new double[E];
+                    for (int tok = seq * t; tok < (seq + 1) * t; tok++) {
+                        double total = java.util.Arrays.stream(s[tok]).sum();
+                        for (int i = 0; i < E; i++) {
+                            p[i] += s[tok][i] / total / t;
+                        }
+                        for (int i : choice[tok]) {
+                            f[i] += (double) E / (K * t);
+                        }
+                    }
+                    for (int i = 0; i < E; i++) {
+                        balance += alpha * f[i] * p[i];
+                    }
+                }
+                l += balance / b;
+            }
+            return l;
+        }
     }
 
     /// The layer reports the balance loss of its own routing, scaled by the α it was given, and

@@ -3,7 +3,6 @@ package dev.tinyseek.train;
 import dev.tinyseek.model.Checkpoint;
 import dev.tinyseek.model.Transformer;
 import dev.tinyseek.nn.Param;
-import dev.tinyseek.rl.TaskData;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

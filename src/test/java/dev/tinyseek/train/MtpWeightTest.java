@@ -2,7 +2,6 @@ package dev.tinyseek.train;
 
 import dev.tinyseek.model.ModelConfig;
 import dev.tinyseek.model.Transformer;
-import dev.tinyseek.rl.TaskData;
 import dev.tinyseek.tasks.Addition;
 import org.junit.jupiter.api.Test;
 
@@ -57,5 +56,25 @@ class MtpWeightTest {
             assertThat(loss[1][s]).as("step %d", s).isEqualTo(loss[0][s]);
         }
         assertThat(loss[1][7]).isNotEqualTo(loss[0][7]);
+    }
+
+    /// Training with an MTP module: both losses fall on a fixed batch, and the module's gradient
+    /// reaches the shared embedding and head (the main model's losses differ from λ = 0).
+    @Test
+    void trainingWithMtpLowersBothLosses() {
+        var batch = new TaskData(new Addition(2, true, true), 3, 8, 9).get();
+        var o = new Trainer.Options(40, 3e-3, 3e-4, 4, 0.0, 1.0, 0);
+        double[] last = new double[2];
+        for (int q = 0; q < 2; q++) {
+            Transformer m = new Transformer(ModelConfig.tiny().withMtpDepth(1), 4);
+            var h = new Trainer(null).mtpWeight(q == 0 ? 0.3 : 0.0).train(m, AdamW.deepseek(m.params()), () -> batch, o, null);
+            assertThat(h.steps().get(0).mtpLoss()).isGreaterThan(0);
+            if (q == 0) {
+                assertThat(h.lastLoss()).isLessThan(h.steps().get(0).loss() / 3);
+                assertThat(h.steps().get(39).mtpLoss()).isLessThan(h.steps().get(0).mtpLoss() / 2);
+            }
+            last[q] = h.steps().get(39).loss();
+        }
+        assertThat(last[0]).isNotEqualTo(last[1]);
     }
 }

@@ -5,7 +5,6 @@ import dev.tinyseek.model.Checkpoint;
 import dev.tinyseek.model.ModelConfig;
 import dev.tinyseek.model.Transformer;
 import dev.tinyseek.nn.Param;
-import dev.tinyseek.rl.TaskData;
 import dev.tinyseek.tasks.Addition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

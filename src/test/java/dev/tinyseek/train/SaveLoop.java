@@ -2,7 +2,6 @@ package dev.tinyseek.train;
 
 import dev.tinyseek.model.ModelConfig;
 import dev.tinyseek.model.Transformer;
-import dev.tinyseek.rl.TaskData;
 import dev.tinyseek.tasks.Addition;
 
 import java.nio.file.Path;

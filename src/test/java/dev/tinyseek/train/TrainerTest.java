@@ -3,7 +3,6 @@ package dev.tinyseek.train;
 import dev.tinyseek.model.ModelConfig;
 import dev.tinyseek.model.Transformer;
 import dev.tinyseek.nn.Param;
-import dev.tinyseek.rl.TaskData;
 import dev.tinyseek.tasks.Addition;
 import org.junit.jupiter.api.Test;
 

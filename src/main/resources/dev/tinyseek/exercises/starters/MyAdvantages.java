@@ -7,7 +7,7 @@ import dev.tinyseek.exercises.AdvantageExercise;
 /// std is the sample standard deviation (divide by G − 1). A group whose rewards are all equal
 /// carries no signal: its advantages are exactly 0.
 ///
-/// tinyseek's reference: src/main/java/dev/tinyseek/exercises/GrpoReference.java; docs/grpo-r1.md#advantages.
+/// tinyseek's reference: src/main/java/dev/tinyseek/rl/Advantages.java; docs/grpo-r1.md#advantages.
 /// Grade it: ./tinyseek grade MyAdvantages.java
 public class MyAdvantages implements AdvantageExercise {
 

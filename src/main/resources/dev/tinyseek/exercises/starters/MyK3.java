@@ -6,7 +6,7 @@ import dev.tinyseek.exercises.KlExercise;
 ///
 /// and its derivative with respect to logp (the policy's log-probability of the token).
 ///
-/// tinyseek's reference: src/main/java/dev/tinyseek/exercises/GrpoReference.java; docs/grpo-r1.md#the-kl-term-k3.
+/// tinyseek's reference: src/main/java/dev/tinyseek/rl/K3.java; docs/grpo-r1.md#the-kl-term-k3.
 /// Grade it: ./tinyseek grade MyK3.java
 public class MyK3 implements KlExercise {
 

@@ -1,11 +1,10 @@
-package dev.tinyseek.rl;
+package dev.tinyseek.train;
 
 import dev.tinyseek.tasks.Problem;
 import dev.tinyseek.tasks.Split;
 import dev.tinyseek.tasks.Task;
 import dev.tinyseek.tensor.CrossEntropy;
 import dev.tinyseek.tensor.Rng;
-import dev.tinyseek.train.Batch;
 
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;

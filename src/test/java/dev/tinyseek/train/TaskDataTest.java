@@ -1,8 +1,7 @@
-package dev.tinyseek.rl;
+package dev.tinyseek.train;
 
 import dev.tinyseek.tasks.Addition;
 import dev.tinyseek.tensor.CrossEntropy;
-import dev.tinyseek.train.Batch;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

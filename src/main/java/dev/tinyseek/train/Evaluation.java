@@ -1,4 +1,4 @@
-package dev.tinyseek.rl;
+package dev.tinyseek.train;
 
 import dev.tinyseek.generate.Generator;
 import dev.tinyseek.model.Transformer;
