@@ -213,14 +213,14 @@ final class JupyterCommand implements Main.Command {
             out.println("  or remove it first: jupyter kernelspec remove " + name);
             return 1;
         }
-        out.println("building tinyseek's kernel (" + project + "; Maven fetches jjava-jupyter, gson, jeromq) ...");
-        Process mvn = new ProcessBuilder("mvn", "-B", "-q", "-ntp", "-f", project.resolve("pom.xml").toString(), "package", "-DskipTests")
+        out.println("building and testing tinyseek's kernel (" + project + "; Maven fetches jjava-jupyter, gson, jeromq) ...");
+        Process mvn = new ProcessBuilder("mvn", "-B", "-q", "-ntp", "-f", project.resolve("pom.xml").toString(), "package")
                 .redirectErrorStream(true).start();
         mvn.getOutputStream().close();
         String built = new String(mvn.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (mvn.waitFor() != 0) {
             out.println(built.replaceAll("\u001b\\[[0-9;]*m", "").strip());
-            out.println("tinyseek jupyter: building the kernel failed (mvn -f " + project.resolve("pom.xml") + " package); see above");
+            out.println("tinyseek jupyter: building or testing the kernel failed (mvn -f " + project.resolve("pom.xml") + " package); see above");
             return 1;
         }
         Path staging = Files.createTempDirectory("tinyseek-kernel");
