@@ -86,7 +86,7 @@ final class JupyterCommand implements Main.Command {
             }
             return execute(a.positionals().stream().map(Path::of).toList(), name, out);
         }
-        Found f = new Found(firstLine("jupyter", "--version"), kernel(name));
+        Found f = new Found(jupyterVersion(), kernel(name));
         List<String> missing = report(f, javaHome, Runtime.version().feature(), jar, Files.isRegularFile(jar), out);
         if (!missing.isEmpty()) {
             return 1;
@@ -189,7 +189,7 @@ final class JupyterCommand implements Main.Command {
             out.println("tinyseek jupyter: the kernel needs JDK 25; this is " + Runtime.version() + ". Run it through ./tinyseek");
             return 1;
         }
-        if (firstLine("jupyter", "--version") == null) {
+        if (jupyterVersion() == null) {
             out.println("tinyseek jupyter: Jupyter is not installed. Install it with");
             out.println("  " + APT + "      (Debian, Ubuntu)");
             out.println("or " + PIP);
@@ -379,9 +379,15 @@ final class JupyterCommand implements Main.Command {
         }
     }
 
-    private static String firstLine(String... command) {
-        String s = output(command);
-        return s == null ? null : s.strip().lines().findFirst().orElse("");
+    /// Jupyter's version as `jupyter --version` gives it (its `jupyter_core` line where it lists
+    /// packages, else its first line), or null when there is no Jupyter.
+    private static String jupyterVersion() {
+        String s = output("jupyter", "--version");
+        if (s == null) {
+            return null;
+        }
+        return s.lines().filter(l -> l.strip().startsWith("jupyter_core")).map(l -> l.strip().replaceAll("\\s*:\\s*", " "))
+                .findFirst().orElse(s.strip().lines().findFirst().orElse(""));
     }
 
     /// The standard output of `command`, or null when it cannot run or fails.
