@@ -84,7 +84,16 @@ final class JupyterCommand implements Main.Command {
             if (a.positionals().isEmpty()) {
                 throw new Args.UsageException("--execute needs notebooks, e.g. tinyseek jupyter --execute notebooks/*.ipynb");
             }
+            if (jupyterVersion() == null) {
+                out.println("tinyseek jupyter: Jupyter is not installed. Install it with");
+                out.println("  " + APT + "      (Debian, Ubuntu)");
+                out.println("then the kernel: ./tinyseek jupyter --install");
+                return 1;
+            }
             return execute(a.positionals().stream().map(Path::of).toList(), name, out);
+        }
+        if (!a.positionals().isEmpty()) {
+            throw new Args.UsageException("unexpected argument '" + a.positionals().getFirst() + "': notebooks are for --execute");
         }
         Found f = new Found(jupyterVersion(), kernel(name));
         List<String> missing = report(f, javaHome, Runtime.version().feature(), jar, Files.isRegularFile(jar), out);
