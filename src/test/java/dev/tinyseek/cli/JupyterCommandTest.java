@@ -49,14 +49,14 @@ class JupyterCommandTest {
 
     @Test
     void theKernelspecStartsJdk25WithTheVectorModuleTheJarTheKernelAndTheStartupScript() {
-        Map<String, Object> spec = JupyterCommand.kernelSpec(JDK.resolve("bin/java"), JAR, List.of("tinyseek-kernel.jar", "lib/gson.jar"),
+        Map<String, Object> kernelJson = JupyterCommand.kernelSpec(JDK.resolve("bin/java"), JAR, List.of("tinyseek-kernel.jar", "lib/gson.jar"),
                 Path.of("/p/notebooks/tinyseek.jsh"));
-        assertThat(spec.get("argv")).isEqualTo(List.of("/usr/lib/jvm/jdk-25/bin/java", "--add-modules", "jdk.incubator.vector",
+        assertThat(kernelJson.get("argv")).isEqualTo(List.of("/usr/lib/jvm/jdk-25/bin/java", "--add-modules", "jdk.incubator.vector",
                 "--enable-native-access=ALL-UNNAMED", "-cp",
                 "/p/target/tinyseek.jar:{resource_dir}/tinyseek-kernel.jar:{resource_dir}/lib/gson.jar", JupyterCommand.KERNEL_MAIN,
                 "--class-path", "/p/target/tinyseek.jar", "--startup", "/p/notebooks/tinyseek.jsh", "{connection_file}"));
-        assertThat(spec).containsEntry("language", "java").containsEntry("interrupt_mode", "message");
-        String kernelOk = report(new JupyterCommand.Found("7.4.9", (List<String>) (List<?>) spec.get("argv")), 25, true, List.of());
+        assertThat(kernelJson).containsEntry("language", "java").containsEntry("interrupt_mode", "message");
+        String kernelOk = report(new JupyterCommand.Found("7.4.9", ((List<?>) kernelJson.get("argv")).stream().map(String::valueOf).toList()), 25, true, List.of());
         assertThat(kernelOk).contains("a Java kernel named 'java' (tinyseek's)");
     }
 
