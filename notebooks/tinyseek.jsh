@@ -18,12 +18,13 @@ import dev.tinyseek.fp8.*;
 import dev.tinyseek.io.*;
 import dev.tinyseek.tokenizer.*;
 import java.nio.file.Path;
-// nested types, by their short names (every one that the notebooks use, and the other enums and records a user meets)
+// nested types, by their short names (every one that the notebooks use, and the other enums and records a user meets);
+// none may share its short name with a top-level type, which it would hide: CostModel.Precision stays qualified,
+// Precision is nn.Precision (the layers' FP32/FP8 switch)
 import dev.tinyseek.attention.MultiHeadLatentAttention.Form;
 import dev.tinyseek.moe.Gate.Routing;
 import dev.tinyseek.moe.Gate.Scoring;
 import dev.tinyseek.model.CostModel.KvForm;
-import dev.tinyseek.model.CostModel.Precision;
 import dev.tinyseek.model.CostTensors.Part;
 import dev.tinyseek.model.CostTensors.Storage;
 import dev.tinyseek.fp8.DelayedScaling.Algorithm;
