@@ -1,5 +1,6 @@
 package dev.tinyseek.cli;
 
+import dev.tinyseek.chart.Heatmap;
 import dev.tinyseek.fp8.BlockQuantized;
 import dev.tinyseek.fp8.BlockScaling;
 import dev.tinyseek.generate.Generator;

@@ -1,5 +1,6 @@
 package dev.tinyseek.cli;
 
+import dev.tinyseek.chart.Plot;
 import dev.tinyseek.fp8.Accumulation;
 import dev.tinyseek.fp8.BlockQuantized;
 import dev.tinyseek.fp8.BlockScaling;

@@ -1,5 +1,6 @@
 package dev.tinyseek.cli;
 
+import dev.tinyseek.chart.Plot;
 import dev.tinyseek.backend.Parallel;
 import dev.tinyseek.io.Dtype;
 import dev.tinyseek.io.Json;

@@ -1,5 +1,7 @@
 package dev.tinyseek.cli;
 
+import dev.tinyseek.chart.Plot;
+import dev.tinyseek.chart.Heatmap;
 import dev.tinyseek.backend.Parallel;
 import dev.tinyseek.fp8.Accumulation;
 import dev.tinyseek.io.CheckpointDirectory;
