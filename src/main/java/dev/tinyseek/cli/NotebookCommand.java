@@ -1,5 +1,7 @@
 package dev.tinyseek.cli;
 
+import dev.tinyseek.notebook.NotebookFile;
+import dev.tinyseek.notebook.NotebookRunner;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.tinyseek.cli;
+package dev.tinyseek.notebook;
 
 import java.io.IOException;
 import java.io.OutputStream;
