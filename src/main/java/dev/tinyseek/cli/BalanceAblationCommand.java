@@ -1,5 +1,6 @@
 package dev.tinyseek.cli;
 
+import dev.tinyseek.experiments.ExpertLoads;
 import dev.tinyseek.chart.Plot;
 import dev.tinyseek.backend.Parallel;
 import dev.tinyseek.model.ModelConfig;

@@ -1,5 +1,8 @@
 package dev.tinyseek.cli;
 
+import dev.tinyseek.experiments.Fp8Ablations;
+import dev.tinyseek.experiments.Fp8Cost;
+import dev.tinyseek.experiments.Fp8TrainComparison;
 import dev.tinyseek.backend.Parallel;
 
 import java.io.PrintStream;

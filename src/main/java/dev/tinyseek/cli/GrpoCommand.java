@@ -1,5 +1,6 @@
 package dev.tinyseek.cli;
 
+import dev.tinyseek.experiments.Architectures;
 import dev.tinyseek.chart.Plot;
 import dev.tinyseek.backend.Parallel;
 import dev.tinyseek.generate.Generator;

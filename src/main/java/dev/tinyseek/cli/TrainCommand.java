@@ -1,5 +1,7 @@
 package dev.tinyseek.cli;
 
+import dev.tinyseek.experiments.Architectures;
+import dev.tinyseek.experiments.ExpertLoads;
 import dev.tinyseek.chart.Plot;
 import dev.tinyseek.chart.Heatmap;
 import dev.tinyseek.backend.Parallel;

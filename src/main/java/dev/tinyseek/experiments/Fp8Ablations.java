@@ -1,4 +1,4 @@
-package dev.tinyseek.cli;
+package dev.tinyseek.experiments;
 
 import dev.tinyseek.chart.Plot;
 import dev.tinyseek.fp8.Accumulation;
@@ -21,12 +21,12 @@ import java.util.List;
 /// - `scaling`: activations with a few outlier channels, quantised per tensor or in 1xT tiles;
 /// - `promotion`: a K = 4096 product on Hopper's e8m13 accumulator, with and without promotion;
 /// - `gradients`: activation gradients with a few outlier tokens, in TxT blocks or 1xT tiles.
-final class Fp8Ablations {
+public final class Fp8Ablations {
 
     private Fp8Ablations() {
     }
 
-    static final double[] OUTLIERS = {1, 10, 100, 1e3, 1e4, 1e5}; // outlier magnitude over the ordinary values
+    public static final double[] OUTLIERS = {1, 10, 100, 1e3, 1e4, 1e5}; // outlier magnitude over the ordinary values
 
     // ---- (b) per-tensor scaling vs fine-grained tiles ---------------------------------------------
 
@@ -35,7 +35,7 @@ final class Fp8Ablations {
     /// quantisation error of the *ordinary* channels (the outliers themselves always keep E4M3's
     /// 2-3% relative error, and would dominate any error summed over all channels), and of their
     /// contribution to `Y = X Wᵀ` (W in 128x128 blocks; outlier channels left out of both sides).
-    static void scaling(PrintStream out, Path dir, long seed) throws IOException {
+    public static void scaling(PrintStream out, Path dir, long seed) throws IOException {
         int t = 256, c = 1024, o = 128;
         Rng rng = new Rng(seed);
         float[] base = normal(rng, t * c, 1);
@@ -90,7 +90,7 @@ final class Fp8Ablations {
     /// K may run in one accumulator), on the Hopper e8m13 tensor-core model: never promoted, and
     /// promoted to fp32 every 128; fp32 accumulation for comparison. Errors against the exact
     /// product of the quantised operands.
-    static void promotion(PrintStream out, Path dir, long seed) throws IOException {
+    public static void promotion(PrintStream out, Path dir, long seed) throws IOException {
         int m = 64, n = 64;
         int[] ks = {128, 256, 512, 1024, 2048, 4096};
         Rng rng = new Rng(seed);
@@ -141,7 +141,7 @@ final class Fp8Ablations {
     /// Dgrad `dx = dy · W` for `dy [512 tokens, 1024]`, N(0, 1), whose 4 outlier tokens (chosen at
     /// random) are `f` times larger, `W [1024, 128]` in 128x128 blocks; `dy` in 128x128 blocks
     /// or 1x128 tiles. Errors against the exact product, over all tokens and over the ordinary ones.
-    static void gradients(PrintStream out, Path dir, long seed) throws IOException {
+    public static void gradients(PrintStream out, Path dir, long seed) throws IOException {
         int t = 512, outDim = 1024, in = 128;
         Rng rng = new Rng(seed + 1);
         float[] base = normal(rng, t * outDim, 1);
@@ -188,14 +188,14 @@ final class Fp8Ablations {
 
     // ---- helpers -------------------------------------------------------------------------------
 
-    static float[] normal(Rng rng, int size, double std) {
+    public static float[] normal(Rng rng, int size, double std) {
         float[] x = new float[size];
         rng.fillNormal(x, std);
         return x;
     }
 
     /// `A[M, K] · B[N, K]ᵀ` in double.
-    static double[] exactProduct(float[] a, float[] b, int m, int n, int k) {
+    public static double[] exactProduct(float[] a, float[] b, int m, int n, int k) {
         double[] c = new double[m * n];
         java.util.stream.IntStream.range(0, m).parallel().forEach(i -> {
             for (int j = 0; j < n; j++) {
@@ -210,7 +210,7 @@ final class Fp8Ablations {
     }
 
     /// A copy of `x [rows, cols]` with the marked channels (columns) set to zero.
-    static float[] withoutChannels(float[] x, boolean[] drop, int cols) {
+    public static float[] withoutChannels(float[] x, boolean[] drop, int cols) {
         float[] y = x.clone();
         for (int i = 0; i < y.length; i++) {
             if (drop[i % cols]) {
@@ -221,11 +221,11 @@ final class Fp8Ablations {
     }
 
     /// The same quantised tensor with the marked channels' values set to zero (scales kept).
-    static Fp8Values withoutChannels(Fp8Values q, boolean[] drop) {
+    public static Fp8Values withoutChannels(Fp8Values q, boolean[] drop) {
         return new Fp8Values(q.rows(), q.cols(), q.blockRows(), q.blockCols(), withoutChannels(q.values(), drop, q.cols()), q.scales());
     }
 
-    static float[] dequantize(Fp8Values q) {
+    public static float[] dequantize(Fp8Values q) {
         float[] d = new float[q.values().length];
         for (int r = 0; r < q.rows(); r++) {
             for (int c = 0; c < q.cols(); c++) {
@@ -235,7 +235,7 @@ final class Fp8Ablations {
         return d;
     }
 
-    static double relRms(float[] got, float[] want) {
+    public static double relRms(float[] got, float[] want) {
         double num = 0, den = 0;
         for (int i = 0; i < got.length; i++) {
             num += Math.pow(got[i] - want[i], 2);
@@ -244,7 +244,7 @@ final class Fp8Ablations {
         return Math.sqrt(num / den);
     }
 
-    static double relRms(float[] got, double[] want) {
+    public static double relRms(float[] got, double[] want) {
         double num = 0, den = 0;
         for (int i = 0; i < got.length; i++) {
             num += Math.pow(got[i] - want[i], 2);
@@ -254,7 +254,7 @@ final class Fp8Ablations {
     }
 
     /// Relative RMS error over the rows with `outlier[row] == which`.
-    static double relRmsRows(float[] got, double[] want, int cols, boolean[] outlier, boolean which) {
+    public static double relRmsRows(float[] got, double[] want, int cols, boolean[] outlier, boolean which) {
         double num = 0, den = 0;
         for (int i = 0; i < got.length; i++) {
             if (outlier[i / cols] == which) {
@@ -266,7 +266,7 @@ final class Fp8Ablations {
     }
 
     /// The fraction of non-zero inputs that quantised to zero.
-    static double flushedFraction(float[] dq, float[] x) {
+    public static double flushedFraction(float[] dq, float[] x) {
         long nonZero = 0, flushed = 0;
         for (int i = 0; i < x.length; i++) {
             if (x[i] != 0) {
@@ -279,7 +279,7 @@ final class Fp8Ablations {
         return nonZero == 0 ? 0 : (double) flushed / nonZero;
     }
 
-    static double meanSquare(double[] x) {
+    public static double meanSquare(double[] x) {
         double s = 0;
         for (double v : x) {
             s += v * v;
@@ -287,7 +287,7 @@ final class Fp8Ablations {
         return s / x.length;
     }
 
-    static double[] log10(double[] x) {
+    public static double[] log10(double[] x) {
         double[] y = new double[x.length];
         for (int i = 0; i < x.length; i++) {
             y[i] = Math.log10(x[i]);
