@@ -28,6 +28,18 @@ public final class Fp8Ablations {
 
     public static final double[] OUTLIERS = {1, 10, 100, 1e3, 1e4, 1e5}; // outlier magnitude over the ordinary values
 
+    /// What a part measured, as its chart draws it: each curve's name and points, and the PNG file.
+    public record Chart(Path png, List<Plot.Series> series) {
+        @Override
+        public String toString() {
+            StringBuilder sb = new StringBuilder("Chart[" + png);
+            for (Plot.Series c : series) {
+                sb.append(String.format("%n  %s: x %s, y %s", c.name(), java.util.Arrays.toString(c.x()), java.util.Arrays.toString(c.y())));
+            }
+            return sb.append("]").toString();
+        }
+    }
+
     // ---- (b) per-tensor scaling vs fine-grained tiles ---------------------------------------------
 
     /// Activations `X [256 tokens, 1024 channels]`, N(0, 1), whose 4 outlier channels (chosen at
@@ -35,7 +47,7 @@ public final class Fp8Ablations {
     /// quantisation error of the *ordinary* channels (the outliers themselves always keep E4M3's
     /// 2-3% relative error, and would dominate any error summed over all channels), and of their
     /// contribution to `Y = X Wᵀ` (W in 128x128 blocks; outlier channels left out of both sides).
-    public static void scaling(PrintStream out, Path dir, long seed) throws IOException {
+    public static Chart scaling(PrintStream out, Path dir, long seed) throws IOException {
         int t = 256, c = 1024, o = 128;
         Rng rng = new Rng(seed);
         float[] base = normal(rng, t * c, 1);
@@ -82,6 +94,7 @@ public final class Fp8Ablations {
         Plot.lines(png, "E4M3 error of the ordinary channels, 4 outlier channels of 1024", "log10 outlier magnitude",
                 "log10 relative RMS error", series);
         out.println("wrote " + png);
+        return new Chart(png, series);
     }
 
     // ---- (c) promotion of the Hopper accumulator ------------------------------------------------
@@ -90,7 +103,7 @@ public final class Fp8Ablations {
     /// K may run in one accumulator), on the Hopper e8m13 tensor-core model: never promoted, and
     /// promoted to fp32 every 128; fp32 accumulation for comparison. Errors against the exact
     /// product of the quantised operands.
-    public static void promotion(PrintStream out, Path dir, long seed) throws IOException {
+    public static Chart promotion(PrintStream out, Path dir, long seed) throws IOException {
         int m = 64, n = 64;
         int[] ks = {128, 256, 512, 1024, 2048, 4096};
         Rng rng = new Rng(seed);
@@ -134,6 +147,7 @@ public final class Fp8Ablations {
         Path png = dir.resolve("promotion.png");
         Plot.lines(png, "FP8 GEMM accumulation error, 64x64 outputs", "log2 K", "log10 (max |error| / RMS of C)", series);
         out.println("wrote " + png);
+        return new Chart(png, series);
     }
 
     // ---- (d) activation gradients in blocks vs tiles ---------------------------------------------
@@ -141,7 +155,7 @@ public final class Fp8Ablations {
     /// Dgrad `dx = dy · W` for `dy [512 tokens, 1024]`, N(0, 1), whose 4 outlier tokens (chosen at
     /// random) are `f` times larger, `W [1024, 128]` in 128x128 blocks; `dy` in 128x128 blocks
     /// or 1x128 tiles. Errors against the exact product, over all tokens and over the ordinary ones.
-    public static void gradients(PrintStream out, Path dir, long seed) throws IOException {
+    public static Chart gradients(PrintStream out, Path dir, long seed) throws IOException {
         int t = 512, outDim = 1024, in = 128;
         Rng rng = new Rng(seed + 1);
         float[] base = normal(rng, t * outDim, 1);
@@ -184,6 +198,7 @@ public final class Fp8Ablations {
         Plot.lines(png, "Dgrad error, activation gradients with 4 outlier tokens of 512", "log10 outlier magnitude",
                 "log10 relative RMS error of dx", series);
         out.println("wrote " + png);
+        return new Chart(png, series);
     }
 
     // ---- helpers -------------------------------------------------------------------------------

@@ -43,7 +43,9 @@ public final class Fp8TrainComparison {
     public record Run(String name, Precision precision, Fp8Recipe recipe, long dataSeedOffset) {
     }
 
-    public static void run(PrintStream out, Path dir, String preset, int steps, int batch, int digits, int window, int evalProblems, long seed)
+    /// Trains fp32 and the FP8 variants on the same seed and data, prints the table and writes
+    /// `train_loss.png` and `train_reldiff.png` to `dir`; returns the windowed loss curves.
+    public static Fp8Ablations.Chart run(PrintStream out, Path dir, String preset, int steps, int batch, int digits, int window, int evalProblems, long seed)
             throws IOException {
         ModelConfig cfg = ModelConfig.preset(preset);
         int tile = cfg.hiddenSize() >= 256 ? 128 : 32;
@@ -125,6 +127,7 @@ public final class Fp8TrainComparison {
         Path diff = dir.resolve("train_reldiff.png");
         Plot.lines(diff, "|loss - fp32 loss| / fp32 loss, per window of " + window + " steps", "step", "relative difference (%)", diffs);
         out.println("wrote " + loss + " and " + diff);
+        return new Fp8Ablations.Chart(loss, curves);
     }
 
     /// Means of consecutive windows of `w` values (a last partial window is dropped unless it is the only one).
