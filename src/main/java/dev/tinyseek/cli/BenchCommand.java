@@ -1,7 +1,7 @@
 package dev.tinyseek.cli;
 
 import dev.tinyseek.backend.Parallel;
-import dev.tinyseek.experiments.Architectures;
+import dev.tinyseek.model.Architectures;
 import dev.tinyseek.experiments.BackendBench;
 import dev.tinyseek.experiments.Bench;
 import dev.tinyseek.experiments.MtpBench;

@@ -3,6 +3,7 @@ package dev.tinyseek.experiments;
 import dev.tinyseek.backend.Backends;
 import dev.tinyseek.backend.Gemm;
 import dev.tinyseek.backend.Parallel;
+import dev.tinyseek.model.Architectures;
 import dev.tinyseek.model.ModelConfig;
 import dev.tinyseek.model.Transformer;
 import dev.tinyseek.nn.Param;

@@ -1,6 +1,6 @@
 package dev.tinyseek.experiments;
 
-import dev.tinyseek.experiments.ExpertLoads;
+import dev.tinyseek.train.ExpertLoads;
 import dev.tinyseek.chart.Plot;
 import dev.tinyseek.backend.Parallel;
 import dev.tinyseek.model.ModelConfig;

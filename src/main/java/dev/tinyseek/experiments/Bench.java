@@ -5,6 +5,7 @@ import dev.tinyseek.backend.Gemm;
 import dev.tinyseek.backend.NaiveGemm;
 import dev.tinyseek.backend.Parallel;
 import dev.tinyseek.io.Json;
+import dev.tinyseek.model.Architectures;
 import dev.tinyseek.model.ModelConfig;
 import dev.tinyseek.model.Transformer;
 import dev.tinyseek.nn.DecodingWeights;

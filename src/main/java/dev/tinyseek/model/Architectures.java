@@ -1,6 +1,4 @@
-package dev.tinyseek.experiments;
-
-import dev.tinyseek.model.ModelConfig;
+package dev.tinyseek.model;
 
 /// The architectures compared in the experiments and offered by `--arch`, over a preset's widths:
 /// - `deepseek`: Multi-head Latent Attention and DeepSeekMoE (the preset as `docs/model.md#presets` gives it);

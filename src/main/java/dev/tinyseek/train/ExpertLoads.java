@@ -1,7 +1,6 @@
-package dev.tinyseek.experiments;
+package dev.tinyseek.train;
 
 import dev.tinyseek.moe.LoadStats;
-import dev.tinyseek.train.Trainer;
 
 import java.util.ArrayList;
 import java.util.List;
