@@ -5,13 +5,11 @@ import dev.tinyseek.io.Json;
 import dev.tinyseek.model.Checkpoint;
 import dev.tinyseek.model.Transformer;
 import dev.tinyseek.rl.GrpoLoss;
-import dev.tinyseek.rl.GrpoRecipe;
 import dev.tinyseek.rl.GrpoTrainer;
 import dev.tinyseek.rl.R1Base;
 import dev.tinyseek.rl.R1Distill;
-import dev.tinyseek.rl.R1Eval;
 import dev.tinyseek.rl.R1Recipe;
-import dev.tinyseek.rl.R1Reports;
+import dev.tinyseek.rl.R1Runs;
 import dev.tinyseek.rl.R1Template;
 import dev.tinyseek.rl.R1Zero;
 
@@ -20,13 +18,11 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /// `tinyseek r1 base | zero | recipe | distill`: DeepSeek-R1 in miniature. Each action is one
-/// library call in `rl` ([R1Base], [R1Zero], [R1Recipe], [R1Distill]); this class parses, calls
-/// and prints.
+/// library call in `rl` ([R1Runs]); this class parses, calls and prints.
 final class R1Command implements Main.Command {
 
     @Override
@@ -75,12 +71,22 @@ final class R1Command implements Main.Command {
         }
         Parallel.setThreads(a.integer("threads", 1, 1024));
         String action = a.positional(0, "ACTION");
-        String command = "tinyseek r1 " + String.join(" ", argv);
+        long seed = a.longValue("seed");
+        R1Runs.Common c = new R1Runs.Common("tinyseek r1 " + String.join(" ", argv), a.integer("heldout", 1, 100_000),
+                a.integer("k", 1, 1000), seed, a.has("out") ? Path.of(a.string("out")) : null, a.isSet("quiet"));
         Map<String, Object> json = switch (action) {
-            case "base" -> base(a, command, out);
-            case "zero" -> zero(a, command, out);
-            case "recipe" -> recipe(a, command, out);
-            case "distill" -> distill(a, command, out);
+            case "base" -> R1Runs.base(baseSettings(a), a.isSet("student"), c, out);
+            case "zero" -> {
+                R1Zero.Settings s = zeroSettings(a);
+                List<R1Zero.Control> wanted = controls(a); // checked before any training
+                yield R1Runs.zero(load(a, "base"), a.string("base"), s, wanted, GrpoCommand.path(a, "csv"),
+                        GrpoCommand.path(a, "plots"), c, out);
+            }
+            case "recipe" -> R1Runs.recipe(load(a, "base"), a.string("base"), R1Recipe.Settings.defaults().withSeed(seed)
+                    .withColdStart(a.integer("cold-examples", 1, 1_000_000), a.integer("cold-steps", 1, 10_000_000)), c, out);
+            case "distill" -> R1Runs.distill(load(a, "teacher"), a.string("teacher"), load(a, "student-base"),
+                    a.string("student-base"), R1Distill.Settings.defaults().withSeconds(a.number("seconds", 1, 86_400))
+                            .withMaxSftSteps(a.integer("sft-steps", 1, 10_000_000)).withSeed(seed), c, out);
             default -> throw new Args.UsageException("unknown action '" + action + "'; valid: base, zero, recipe, distill");
         };
         if (a.isSet("json")) {
@@ -89,67 +95,11 @@ final class R1Command implements Main.Command {
         return 0;
     }
 
-    // ---- base --------------------------------------------------------------------------------
-
-    private static Map<String, Object> base(Args a, String command, PrintStream out) throws IOException {
-        Path dest = outDir(a, "runs/r1-base");
+    private static R1Base.Settings baseSettings(Args a) {
         int steps = a.string("steps").equals("auto") ? 2000 : a.integer("steps", 1, 10_000_000);
         R1Base.Settings s = R1Base.Settings.defaults().withThinkShare(a.number("think-share", 0, 1)).withSteps(steps)
                 .withSeed(a.longValue("seed"));
-        if (a.isSet("student")) {
-            s = s.withConfig(R1Distill.studentConfig());
-        }
-        out.printf("r1 base: %s, %d steps of %d documents, %.0f%% of them worked out, seed %d%n",
-                a.isSet("student") ? "student shape (1 dense layer)" : "tiny preset", s.steps(), s.batch(),
-                100 * s.thinkShare(), s.seed());
-        R1Base.Result r = R1Base.pretrain(s, a.isSet("quiet") ? null : out);
-        R1Eval.Metrics m = R1Eval.evaluate(r.model(), R1Template.TASK, heldOut(a), a.integer("k", 1, 1000), R1Zero.MAX_NEW, s.seed() + 17);
-        out.printf("trained in %.1f s (final loss %.4f); held-out: %s%n", r.seconds(), r.finalLoss(), m);
-        R1Reports.save(r.model(), dest, Map.of("r1_stage", "base", "think_share", String.valueOf(s.thinkShare())), out);
-        R1Reports.card(dest, "A base model for R1 in miniature: pretrained on 3-digit additions in R1-Zero's template, "
-                        + Math.round(100 * s.thinkShare()) + "% of them answered after a worked solution.", command, m, s.seed() + 17,
-                r.seconds(), R1Eval.samples(r.model(), heldOut(a).subList(0, 3), R1Zero.MAX_NEW, s.seed()));
-        Map<String, Object> j = R1Reports.metrics("heldout_", m);
-        j.put("seconds", r.seconds());
-        return j;
-    }
-
-    // ---- zero --------------------------------------------------------------------------------
-
-    private static Map<String, Object> zero(Args a, String command, PrintStream out) throws IOException {
-        Transformer base = load(a, "base");
-        R1Zero.Settings s = zeroSettings(a);
-        List<R1Zero.Control> wanted = controls(a); // checked before any training
-        out.printf("r1 zero: GRPO from %s; %d steps of %d prompts x %d completions at T %s, lr %s, loss %s; reward: "
-                        + "accuracy + format (nothing asks for thinking)%n", a.string("base"), s.steps(), s.grpo().prompts(),
-                s.grpo().group(), s.grpo().temperature(), s.grpo().lr(), a.string("loss"));
-        Transformer policy = GrpoTrainer.copy(base);
-        R1Zero.Result main = R1Zero.run(policy, s, progress(a, out, s.steps()));
-        R1Reports.printSamples(main, out);
-        List<R1Zero.Result> controls = new ArrayList<>();
-        for (R1Zero.Control c : wanted) {
-            out.println("control: " + c.label());
-            R1Zero.Result r = R1Zero.run(GrpoTrainer.copy(base), s.withControl(c), progress(a, out, s.steps()));
-            out.printf("%s: pass@1 %.1f%% -> %.1f%%, %.1f -> %.1f tokens, %.0f s%n", c.label(), 100 * r.start().pass1(),
-                    100 * r.end().pass1(), r.start().meanTokens(), r.end().meanTokens(), r.seconds());
-            controls.add(r);
-        }
-        out.print(R1Reports.zeroTable(main, controls));
-        if (a.has("csv")) {
-            R1Reports.writeCsv(Path.of(a.string("csv")), main, controls);
-            out.println("wrote " + a.string("csv"));
-        }
-        if (a.has("plots")) {
-            R1Reports.plot(Path.of(a.string("plots")).resolve("r1-zero.png"), main, controls, a.longValue("seed"));
-            out.println("wrote " + Path.of(a.string("plots")).resolve("r1-zero.png"));
-        }
-        if (a.has("out")) {
-            Path dir = Path.of(a.string("out"));
-            R1Reports.save(policy, dir, Map.of("r1_stage", "zero", "grpo_steps", String.valueOf(s.steps())), out);
-            R1Reports.card(dir, "R1-Zero in miniature: the base model after " + s.steps() + " GRPO steps with rule rewards only "
-                    + "(accuracy + format).", command, main.end(), s.grpo().seed() + 17, main.seconds(), main.samplesEnd());
-        }
-        return R1Reports.zeroJson(main, controls);
+        return a.isSet("student") ? s.withConfig(R1Distill.studentConfig()) : s;
     }
 
     private static R1Zero.Settings zeroSettings(Args a) {
@@ -174,81 +124,6 @@ final class R1Command implements Main.Command {
         return out;
     }
 
-    private static R1Zero.Progress progress(Args a, PrintStream out, int steps) {
-        boolean quiet = a.isSet("quiet"), live = System.console() != null;
-        long t0 = System.nanoTime();
-        return new R1Zero.Progress() {
-            @Override
-            public void step(GrpoTrainer.StepMetrics m, int n) {
-                double elapsed = (System.nanoTime() - t0) / 1e9;
-                if (!quiet && live) {
-                    out.print("\r\033[K" + GrpoRecipe.progress(m, steps, elapsed));
-                } else if (!quiet && m.step() % Math.max(1, steps / 10) == 0) {
-                    out.println(GrpoRecipe.progress(m, steps, elapsed));
-                }
-            }
-
-            @Override
-            public void eval(R1Zero.Point p) {
-                if (!quiet && live) {
-                    out.println();
-                }
-                out.printf("step %d (%.0f s of GRPO): %s%n", p.step(), p.seconds(), p.metrics());
-            }
-        };
-    }
-
-    // ---- recipe ------------------------------------------------------------------------------
-
-    private static Map<String, Object> recipe(Args a, String command, PrintStream out) throws IOException {
-        Transformer base = load(a, "base");
-        R1Recipe.Settings s = R1Recipe.Settings.defaults().withSeed(a.longValue("seed"))
-                .withColdStart(a.integer("cold-examples", 1, 1_000_000), a.integer("cold-steps", 1, 10_000_000));
-        out.printf("r1 recipe from %s: cold start (%d worked solutions), reasoning RL (%d steps, readability weight %s), "
-                        + "rejection sampling + SFT, final RL (%d steps)%n", a.string("base"), s.coldExamples(), s.rlSteps(),
-                s.readability(), s.finalRlSteps());
-        R1Recipe.Result r = R1Recipe.run(base, s, st -> out.printf("%-26s %s%s%n", st.name() + ":", st.metrics(),
-                st.detail().isEmpty() ? "" : String.format(" (%s; %.0f s)", st.detail(), st.seconds())));
-        out.print(R1Reports.recipeTable(r));
-        out.printf("recipe: %.0f s in all%n", r.seconds());
-        if (a.has("out")) {
-            Path dir = Path.of(a.string("out"));
-            R1Reports.save(r.model(), dir, Map.of("r1_stage", "recipe"), out);
-            R1Reports.card(dir, "The R1 recipe in miniature: cold start, reasoning RL, rejection sampling + SFT, final RL.", command,
-                    r.stages().get(r.stages().size() - 1).metrics(), s.seed() + 17, r.seconds(),
-                    R1Eval.samples(r.model(), heldOut(a).subList(0, 3), R1Zero.MAX_NEW, s.seed()));
-        }
-        return R1Reports.recipeJson(r);
-    }
-
-    // ---- distill -----------------------------------------------------------------------------
-
-    private static Map<String, Object> distill(Args a, String command, PrintStream out) throws IOException {
-        Transformer teacher = load(a, "teacher");
-        Transformer student = load(a, "student-base");
-        R1Distill.Settings s = R1Distill.Settings.defaults().withSeconds(a.number("seconds", 1, 86_400))
-                .withMaxSftSteps(a.integer("sft-steps", 1, 10_000_000)).withSeed(a.longValue("seed"));
-        out.printf("r1 distill: teacher %s (%,d parameters), student %s (%,d parameters); %.0f s of training each%n",
-                a.string("teacher"), teacher.parameterCount(), a.string("student-base"), student.parameterCount(), s.seconds());
-        R1Distill.Result r = R1Distill.run(teacher, student, s);
-        out.printf("teacher traces: kept %d of %d samples (%.0f s)%n", r.traces(), r.traceSamples(), r.traceSeconds());
-        out.print(R1Reports.distillTable(r));
-        if (a.has("out")) {
-            Path dir = Path.of(a.string("out"));
-            R1Reports.save(r.distilledModel(), dir, Map.of("r1_stage", "distilled"), out);
-            R1Reports.card(dir, "A distilled student: one dense layer, fine-tuned only on R1-Zero's verified reasoning traces.", command,
-                    r.distilled().metrics(), s.seed() + 17, r.distilled().seconds(),
-                    R1Eval.samples(r.distilledModel(), heldOut(a).subList(0, 3), R1Zero.MAX_NEW, s.seed()));
-        }
-        return R1Reports.distillJson(r, s.seconds());
-    }
-
-    // ---- shared ------------------------------------------------------------------------------
-
-    private static List<dev.tinyseek.tasks.Problem> heldOut(Args a) {
-        return R1Template.TASK.heldOut(a.integer("heldout", 1, 100_000), R1Zero.HELD_OUT_SEED);
-    }
-
     private static Transformer load(Args a, String option) throws IOException {
         Path dir = Path.of(a.string(option));
         if (!Files.isDirectory(dir)) {
@@ -262,9 +137,5 @@ final class R1Command implements Main.Command {
                     + R1Template.TOKENIZER.vocabSize() + " (bytes + 6 specials): use a model made by `tinyseek r1`");
         }
         return m;
-    }
-
-    private static Path outDir(Args a, String dflt) {
-        return Path.of(a.has("out") ? a.string("out") : dflt);
     }
 }
