@@ -2,6 +2,7 @@ package dev.tinyseek.cli;
 
 import dev.tinyseek.notebook.NotebookFile;
 import dev.tinyseek.notebook.NotebookRunner;
+import dev.tinyseek.notebook.NotebookTranscript;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +59,7 @@ final class NotebookCommand implements Main.Command {
             }
             List<NotebookFile.Cell> all = NotebookFile.cells(f); // a malformed notebook: one line, before anything runs
             out.println("== " + f);
-            Show show = new Show(out, all, quiet);
+            NotebookTranscript show = new NotebookTranscript(out, all, quiet);
             List<NotebookRunner.Cell> cells = NotebookRunner.run(f, cp, limits, show);
             boolean ok = cells.stream().allMatch(c -> c.errors().isEmpty());
             if (ok) {
@@ -72,63 +73,5 @@ final class NotebookCommand implements Main.Command {
             }
         }
         return failed == 0 ? 0 : 1;
-    }
-
-    /// Prints the notebook as it runs: the markdown before each code cell, the code, then the
-    /// output as it comes.
-    static final class Show implements NotebookRunner.Listener {
-        private final PrintStream out;
-        private final List<NotebookFile.Cell> all;
-        private final boolean quiet;
-        private int next; // index into `all` of the first cell not shown yet
-        private boolean atLineStart = true;
-
-        Show(PrintStream out, List<NotebookFile.Cell> all, boolean quiet) {
-            this.out = out;
-            this.all = all;
-            this.quiet = quiet;
-        }
-
-        /// Shows the cells not shown yet up to the next code cell (all of them, with `toEnd`).
-        void text(boolean toEnd) {
-            while (next < all.size() && (toEnd || !all.get(next).isCode())) {
-                NotebookFile.Cell c = all.get(next++);
-                if (!c.isCode() && !quiet) {
-                    out.println("-- " + c.type());
-                    out.println(c.source().stripTrailing());
-                }
-            }
-        }
-
-        @Override
-        public void cellStarted(int index, String source) {
-            text(false); // code cells run in order: the next code cell is this one
-            next++;
-            out.println("-- cell " + index);
-            if (!quiet) {
-                for (String line : source.stripTrailing().split("\n", -1)) {
-                    out.println("   " + line);
-                }
-                out.println("-- output of cell " + index);
-            }
-            atLineStart = true;
-        }
-
-        @Override
-        public void output(int index, String text) {
-            out.print(text);
-            out.flush();
-            atLineStart = text.endsWith("\n");
-        }
-
-        @Override
-        public void cellFinished(NotebookRunner.Cell cell) {
-            if (!atLineStart) {
-                out.println();
-            }
-            for (String e : cell.errors()) {
-                out.println("ERROR in cell " + cell.index() + ": " + e);
-            }
-        }
     }
 }
