@@ -47,6 +47,22 @@ final class Args {
         return this;
     }
 
+    /// Thrown by [#parseOrHelp] once the help is printed; the entry point exits with code 0.
+    static final class HelpShown extends RuntimeException {
+        HelpShown() {
+            super("help shown", null, false, false);
+        }
+    }
+
+    /// Parses `argv`; on `--help`, prints [#usage()] to `out` and throws [HelpShown].
+    Args parseOrHelp(String[] argv, java.io.PrintStream out) {
+        if (!parse(argv)) {
+            out.print(usage());
+            throw new HelpShown();
+        }
+        return this;
+    }
+
     /// Parses `argv`; returns false when `--help` was asked (the caller prints [#usage()]).
     boolean parse(String[] argv) {
         for (int i = 0; i < argv.length; i++) {

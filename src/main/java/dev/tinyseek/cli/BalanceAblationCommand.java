@@ -35,11 +35,7 @@ final class BalanceAblationCommand implements Main.Command {
 
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
-        Args a = spec();
-        if (!a.parse(argv)) {
-            out.print(a.usage());
-            return 0;
-        }
+        Args a = spec().parseOrHelp(argv, out);
         BalanceAblation.Settings s = new BalanceAblation.Settings(a.choice("preset", "tiny", "small"), a.integer("digits", 1, 9),
                 a.integer("steps", 1, 10_000_000), a.integer("batch", 1, 65536), a.number("lr", 1e-7, 1), a.longValue("seed"),
                 a.number("aux-alpha", 0, 10), a.number("bias-gamma", 0, 1), a.integer("eval-problems", 1, 1_000_000),

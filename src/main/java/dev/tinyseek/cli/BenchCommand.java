@@ -57,11 +57,7 @@ final class BenchCommand implements Main.Command {
         if (List.of(argv).contains("--mtp")) {
             return mtp(Arrays.stream(argv).filter(s -> !s.equals("--mtp")).toArray(String[]::new), out);
         }
-        Args a = spec();
-        if (!a.parse(argv)) {
-            out.print(a.usage());
-            return 0;
-        }
+        Args a = spec().parseOrHelp(argv, out);
         String preset = a.choice("preset", "tiny", "small");
         String arch = a.choice("arch", Architectures.NAMES);
         int batch = a.integer("batch", 1, 4096);
@@ -94,11 +90,7 @@ final class BenchCommand implements Main.Command {
     }
 
     private static int mtp(String[] argv, PrintStream out) throws Exception {
-        Args a = mtpSpec();
-        if (!a.parse(argv)) {
-            out.print(a.usage());
-            return 0;
-        }
+        Args a = mtpSpec().parseOrHelp(argv, out);
         Path dir = Path.of(a.string("model"));
         MtpBench.Settings s = MtpBench.Settings.defaults().withProblems(a.integer("problems", 1, 100_000))
                 .withRounds(a.integer("rounds", 1, 1000));

@@ -27,11 +27,7 @@ final class DemoCommand implements Main.Command {
 
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
-        Args a = spec();
-        if (!a.parse(argv)) {
-            out.print(a.usage());
-            return 0;
-        }
+        Args a = spec().parseOrHelp(argv, out);
         Demo.run(new Demo.Settings(Path.of(a.string("model")), Path.of(a.string("plots")), a.integer("problems", 1, 100_000),
                 Path.of(a.string("weak")), a.integer("grpo-steps", 0, 100_000)), out);
         return 0;

@@ -40,11 +40,7 @@ final class Fp8AblationCommand implements Main.Command {
 
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
-        Args a = spec();
-        if (!a.parse(argv)) {
-            out.print(a.usage());
-            return 0;
-        }
+        Args a = spec().parseOrHelp(argv, out);
         Set<String> parts = new LinkedHashSet<>();
         for (String p : a.string("parts").split(",")) {
             String name = p.trim();

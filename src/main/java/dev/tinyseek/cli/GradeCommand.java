@@ -41,11 +41,7 @@ final class GradeCommand implements Main.Command {
 
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
-        Args a = spec();
-        if (!a.parse(argv)) {
-            out.print(a.usage());
-            return 0;
-        }
+        Args a = spec().parseOrHelp(argv, out);
         if (a.isSet("list")) {
             out.println("exercises (tinyseek grade --starter NAME writes the starter file):");
             for (Exercise<?> ex : Exercises.all()) {

@@ -73,11 +73,7 @@ final class GrpoCommand implements Main.Command {
 
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
-        Args a = spec();
-        if (!a.parse(argv)) {
-            out.print(a.usage());
-            return 0;
-        }
+        Args a = spec().parseOrHelp(argv, out);
         String taskName = a.choice("task", "addition", "multiplication", "countdown");
         int digits = a.integer("digits", 1, 9);
         boolean reversed = !a.isSet("no-reverse");

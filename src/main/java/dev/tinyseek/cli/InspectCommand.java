@@ -27,11 +27,7 @@ final class InspectCommand implements Main.Command {
 
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
-        Args a = spec();
-        if (!a.parse(argv)) {
-            out.print(a.usage());
-            return 0;
-        }
+        Args a = spec().parseOrHelp(argv, out);
         Path dir = Path.of(a.positional(0, "DIR"));
         List<String> notes = new ArrayList<>();
         Transformer model = Checkpoint.load(dir, notes::add); // manifest, config, memory, shapes, finite weights

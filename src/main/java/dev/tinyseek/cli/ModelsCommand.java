@@ -28,11 +28,7 @@ final class ModelsCommand implements Main.Command {
 
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
-        Args a = spec();
-        if (!a.parse(argv)) {
-            out.print(a.usage());
-            return 0;
-        }
+        Args a = spec().parseOrHelp(argv, out);
         String action = a.positional(0, "ACTION");
         List<String> rest = a.positionals().subList(1, a.positionals().size());
         Path root = Path.of(a.string("dir"));

@@ -35,11 +35,7 @@ final class NotebookCommand implements Main.Command {
 
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
-        Args a = spec();
-        if (!a.parse(argv)) {
-            out.print(a.usage());
-            return 0;
-        }
+        Args a = spec().parseOrHelp(argv, out);
         a.positional(0, "FILE");
         NotebookRunner.Limits limits = new NotebookRunner.Limits(a.integer("heap", 16, 1 << 20),
                 Duration.ofSeconds(a.integer("cell-timeout", 1, 1_000_000)), a.integer("max-output", 1, Integer.MAX_VALUE - 8));

@@ -64,11 +64,7 @@ final class R1Command implements Main.Command {
 
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
-        Args a = spec();
-        if (!a.parse(argv)) {
-            out.print(a.usage());
-            return 0;
-        }
+        Args a = spec().parseOrHelp(argv, out);
         Parallel.setThreads(a.integer("threads", 1, 1024));
         String action = a.positional(0, "ACTION");
         long seed = a.longValue("seed");

@@ -65,11 +65,7 @@ final class TrainCommand implements Main.Command {
 
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
-        Args a = spec();
-        if (!a.parse(argv)) {
-            out.print(a.usage());
-            return 0;
-        }
+        Args a = spec().parseOrHelp(argv, out);
         Parallel.setThreads(a.integer("threads", 1, 1024));
         if (a.has("resume")) { // the run's settings come from its trainer_state.json
             Path dir = Path.of(a.string("resume"));
