@@ -63,6 +63,15 @@ final class Args {
         return this;
     }
 
+    /// Runs a check of the library; its [IllegalArgumentException] is a bad command line.
+    static <T> T usage(java.util.function.Supplier<T> check) {
+        try {
+            return check.get();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
     /// Parses `argv`; returns false when `--help` was asked (the caller prints [#usage()]).
     boolean parse(String[] argv) {
         for (int i = 0; i < argv.length; i++) {

@@ -68,7 +68,7 @@ final class BenchCommand implements Main.Command {
         boolean json = a.isSet("json");
         PrintStream log = json ? new PrintStream(OutputStream.nullOutputStream()) : out;
         if (a.string("backend") != null) {
-            BackendBench.Result r = BackendBench.run(backends(a.string("backend")), s, log);
+            BackendBench.Result r = BackendBench.run(Args.usage(() -> BackendBench.parse(a.string("backend"))), s, log);
             if (json) {
                 out.println(Json.write(r.figures(), false));
             }
@@ -79,14 +79,6 @@ final class BenchCommand implements Main.Command {
             out.println(Json.write(r.figures(), false));
         }
         return 0;
-    }
-
-    private static List<dev.tinyseek.backend.Gemm> backends(String list) {
-        try {
-            return BackendBench.parse(list);
-        } catch (IllegalArgumentException e) {
-            throw new Args.UsageException(e.getMessage());
-        }
     }
 
     private static int mtp(String[] argv, PrintStream out) throws Exception {

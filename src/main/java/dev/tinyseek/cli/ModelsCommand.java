@@ -44,18 +44,10 @@ final class ModelsCommand implements Main.Command {
         if (names.isEmpty()) {
             throw new Args.UsageException("models make needs a recipe name; valid: " + TinyModels.names());
         }
-        List<TinyModels.Recipe> recipes = names.stream().map(ModelsCommand::recipe).toList(); // all checked before the first (long) run
+        List<TinyModels.Recipe> recipes = names.stream().map(n -> Args.usage(() -> TinyModels.recipe(n))).toList(); // all checked before the first (long) run
         for (TinyModels.Recipe r : recipes) {
             TinyModels.make(r, root, (argv, o) -> Main.run(argv, o, o), out);
         }
         return 0;
-    }
-
-    private static TinyModels.Recipe recipe(String name) {
-        try {
-            return TinyModels.recipe(name);
-        } catch (IllegalArgumentException e) {
-            throw new Args.UsageException(e.getMessage());
-        }
     }
 }

@@ -10,14 +10,11 @@ import dev.tinyseek.rl.R1Base;
 import dev.tinyseek.rl.R1Distill;
 import dev.tinyseek.rl.R1Recipe;
 import dev.tinyseek.rl.R1Runs;
-import dev.tinyseek.rl.R1Template;
 import dev.tinyseek.rl.R1Zero;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -108,30 +105,13 @@ final class R1Command implements Main.Command {
     }
 
     private static List<R1Zero.Control> controls(Args a) {
-        List<R1Zero.Control> out = new ArrayList<>();
-        for (String c : a.string("controls").split(",")) {
-            switch (c.strip()) {
-                case "no-think" -> out.add(R1Zero.Control.NO_THINK);
-                case "shuffled" -> out.add(R1Zero.Control.SHUFFLED);
-                case "none", "" -> { }
-                default -> throw new Args.UsageException("--controls: unknown control '" + c + "'; valid: no-think, shuffled, none");
-            }
-        }
-        return out;
+        return Args.usage(() -> R1Runs.controls(a.string("controls")));
     }
 
     private static Transformer load(Args a, String option) throws IOException {
         Path dir = Path.of(a.string(option));
-        if (!Files.isDirectory(dir)) {
-            throw new Args.UsageException("--" + option + " " + dir + " is not a model directory; make one with `tinyseek r1 "
-                    + (option.equals("teacher") ? "zero --out DIR" : "base --out DIR" + (option.equals("student-base") ? " --student" : ""))
-                    + "` or run from the project's root");
-        }
+        Args.usage(() -> { R1Runs.requireModelDirectory(dir, option); return dir; });
         Transformer m = Checkpoint.load(dir);
-        if (m.config.vocabSize() != R1Template.TOKENIZER.vocabSize()) {
-            throw new Args.UsageException(dir + " has a vocabulary of " + m.config.vocabSize() + " tokens; the R1 template needs "
-                    + R1Template.TOKENIZER.vocabSize() + " (bytes + 6 specials): use a model made by `tinyseek r1`");
-        }
-        return m;
+        return Args.usage(() -> { R1Runs.requireR1Vocabulary(dir, m); return m; });
     }
 }

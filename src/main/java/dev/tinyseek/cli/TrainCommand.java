@@ -79,13 +79,13 @@ final class TrainCommand implements Main.Command {
             int steps = a.given().contains("steps") ? a.integer("steps", 1, 10_000_000) : 0;
             TrainRun.Settings s = TrainRun.Settings.fromMap(saved.settings());
             TrainRun.Options o = options(a, a.given().contains("out") ? Path.of(a.string("out")) : dir, steps > 0 ? steps : s.steps());
-            checked(() -> TrainRun.check(steps > 0 ? s.withSteps(steps) : s, o, saved.step(), dir));
+            Args.usage(() -> { TrainRun.check(steps > 0 ? s.withSteps(steps) : s, o, saved.step(), dir); return 0; });
             TrainRun.resume(dir, steps, o, out);
             return 0;
         }
         TrainRun.Settings s = settings(a);
         TrainRun.Options o = options(a, Path.of(a.string("out")), s.steps());
-        checked(() -> TrainRun.check(s, o, -1, null));
+        Args.usage(() -> { TrainRun.check(s, o, -1, null); return 0; });
         TrainRun.run(s, o, out);
         return 0;
     }
@@ -95,7 +95,11 @@ final class TrainCommand implements Main.Command {
         a.choice("task", "addition");
         String preset = a.choice("preset", "tiny", "small"), arch = a.choice("arch", Architectures.NAMES);
         String lambda = a.string("mtp-lambda");
-        checked(() -> MtpWeight.parse(lambda), "--mtp-lambda: ");
+        try {
+            MtpWeight.parse(lambda);
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException("--mtp-lambda: " + e.getMessage());
+        }
         int steps = a.integer("steps", 1, 10_000_000);
         ModelConfig cfg = Architectures.config(preset, arch);
         return new TrainRun.Settings("addition", a.integer("digits", 1, 9), !a.isSet("no-reverse"), preset, arch,
@@ -112,18 +116,5 @@ final class TrainCommand implements Main.Command {
     private static TrainRun.Options options(Args a, Path out, int steps) {
         return new TrainRun.Options(out, a.integer("save-every", 0, 10_000_000), a.integer("stop-at", 0, steps),
                 a.has("plots") ? Path.of(a.string("plots")) : null, a.isSet("quiet"), a.isSet("allow-backend-change"));
-    }
-
-    /// Runs a check of the library; its [IllegalArgumentException] is a bad command line.
-    private static void checked(Runnable check) {
-        checked(check, "");
-    }
-
-    private static void checked(Runnable check, String prefix) {
-        try {
-            check.run();
-        } catch (IllegalArgumentException e) {
-            throw new Args.UsageException(prefix + e.getMessage());
-        }
     }
 }

@@ -144,4 +144,35 @@ public final class R1Runs {
             }
         };
     }
+
+    /// The controls named in `list` (comma-separated: no-think, shuffled, none).
+    public static List<R1Zero.Control> controls(String list) {
+        List<R1Zero.Control> out = new ArrayList<>();
+        for (String c : list.split(",")) {
+            switch (c.strip()) {
+                case "no-think" -> out.add(R1Zero.Control.NO_THINK);
+                case "shuffled" -> out.add(R1Zero.Control.SHUFFLED);
+                case "none", "" -> { }
+                default -> throw new IllegalArgumentException("--controls: unknown control '" + c + "'; valid: no-think, shuffled, none");
+            }
+        }
+        return out;
+    }
+
+    /// Refuses `dir` (given as `--option`) when it is not a model directory.
+    public static void requireModelDirectory(Path dir, String option) {
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("--" + option + " " + dir + " is not a model directory; make one with `tinyseek r1 "
+                    + (option.equals("teacher") ? "zero --out DIR" : "base --out DIR" + (option.equals("student-base") ? " --student" : ""))
+                    + "` or run from the project's root");
+        }
+    }
+
+    /// Refuses a model (loaded from `dir`) whose vocabulary is not the R1 template's.
+    public static void requireR1Vocabulary(Path dir, Transformer m) {
+        if (m.config.vocabSize() != R1Template.TOKENIZER.vocabSize()) {
+            throw new IllegalArgumentException(dir + " has a vocabulary of " + m.config.vocabSize() + " tokens; the R1 template needs "
+                    + R1Template.TOKENIZER.vocabSize() + " (bytes + 6 specials): use a model made by `tinyseek r1`");
+        }
+    }
 }
