@@ -14,6 +14,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /// `tinyseek bench`: the speed figures of `docs/design.md#speed-targets` ([Bench]), the GEMM
 /// backends side by side ([BackendBench], `--backend LIST`) or speculative decoding with MTP
@@ -67,16 +68,11 @@ final class BenchCommand implements Main.Command {
         Parallel.setThreads(a.integer("threads", 1, 1024));
         boolean json = a.isSet("json");
         PrintStream log = json ? new PrintStream(OutputStream.nullOutputStream()) : out;
-        if (a.string("backend") != null) {
-            BackendBench.Result r = BackendBench.run(Args.usage(() -> BackendBench.parse(a.string("backend"))), s, log);
-            if (json) {
-                out.println(Json.write(r.figures(), false));
-            }
-            return 0;
-        }
-        Bench.Result r = Bench.run(s, log);
+        Map<String, Object> figures = a.string("backend") != null
+                ? BackendBench.run(Args.usage(() -> BackendBench.parse(a.string("backend"))), s, log).figures()
+                : Bench.run(s, log).figures();
         if (json) {
-            out.println(Json.write(r.figures(), false));
+            out.println(Json.write(figures, false));
         }
         return 0;
     }
@@ -85,7 +81,7 @@ final class BenchCommand implements Main.Command {
         Args a = mtpSpec().parseOrHelp(argv, out);
         Path dir = Path.of(a.string("model"));
         MtpBench.Settings s = MtpBench.Settings.defaults().withProblems(a.integer("problems", 1, 100_000))
-                .withRounds(a.integer("rounds", 1, 1000));
+                .withRounds(a.integer("rounds", 1, 1000)).withTrainingCost(!a.isSet("no-train"));
         Parallel.setThreads(a.integer("threads", 1, 1024));
         Transformer model = Checkpoint.load(dir);
         if (model.mtp.isEmpty()) {
@@ -93,8 +89,7 @@ final class BenchCommand implements Main.Command {
                     + "give --model a run trained with --mtp-depth 1 or more");
         }
         s = a.string("digits").equals("auto") ? s.trainedIn(dir)
-                : new MtpBench.Settings(a.integer("digits", 1, 9), true, s.problems(), s.rounds(), true);
-        s = new MtpBench.Settings(s.digits(), s.reversed(), s.problems(), s.rounds(), !a.isSet("no-train"));
+                : new MtpBench.Settings(a.integer("digits", 1, 9), true, s.problems(), s.rounds(), s.trainingCost());
         MtpBench.run(dir, model, s, out);
         return 0;
     }

@@ -6,14 +6,11 @@ import dev.tinyseek.backend.Parallel;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 
 /// `tinyseek fp8-ablation`: the measurements of FP8 training ([Fp8Ablation]), each a part that
 /// can be run alone, with PNG charts in `--out`.
 final class Fp8AblationCommand implements Main.Command {
-
-    static final List<String> PARTS = Fp8Ablation.PARTS;
 
     @Override
     public String summary() {
@@ -24,7 +21,7 @@ final class Fp8AblationCommand implements Main.Command {
         return new Args("fp8-ablation", "Measures the FP8 recipe of DeepSeek-V3 on this machine: quantisation error of per-tensor vs\n"
                 + "tile scaling, the Hopper accumulator with and without promotion, 1xT vs TxT gradient tiles, the cost of\n"
                 + "simulated FP8 against fp32, and FP8 training against fp32 on the same seed and data.")
-                .option("parts", "LIST", String.join(",", PARTS), "comma-separated parts: " + String.join(", ", PARTS))
+                .option("parts", "LIST", String.join(",", Fp8Ablation.PARTS), "comma-separated parts: " + String.join(", ", Fp8Ablation.PARTS))
                 .option("out", "DIR", "runs/fp8-ablation", "folder for the PNG charts")
                 .option("preset", "NAME", "tiny", "train part: model shape tiny | small")
                 .option("steps", "N", "600", "train part: optimizer steps per run")
@@ -44,8 +41,8 @@ final class Fp8AblationCommand implements Main.Command {
         Set<String> parts = new LinkedHashSet<>();
         for (String p : a.string("parts").split(",")) {
             String name = p.trim();
-            if (!PARTS.contains(name)) {
-                throw new Args.UsageException("--parts: '" + name + "' is not a part; choose from " + String.join(", ", PARTS));
+            if (!Fp8Ablation.PARTS.contains(name)) {
+                throw new Args.UsageException("--parts: '" + name + "' is not a part; choose from " + String.join(", ", Fp8Ablation.PARTS));
             }
             parts.add(name);
         }

@@ -38,11 +38,7 @@ final class GenerateCommand implements Main.Command {
 
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
-        Args a = spec();
-        if (!a.parse(argv)) {
-            out.print(a.usage());
-            return 0;
-        }
+        Args a = spec().parseOrHelp(argv, out);
         Path dir = Path.of(a.positional(0, "MODEL_DIR"));
         if (!a.has("prompt")) {
             throw new Args.UsageException("--prompt is required, e.g. --prompt '012+345='");

@@ -7,7 +7,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /// `tinyseek notebook FILE...`: runs notebooks in a terminal, cell by cell, for those without
@@ -41,13 +40,7 @@ final class NotebookCommand implements Main.Command {
                 Duration.ofSeconds(a.integer("cell-timeout", 1, 1_000_000)), a.integer("max-output", 1, Integer.MAX_VALUE - 8));
         boolean quiet = a.isSet("quiet");
         List<Path> files = a.positionals().stream().map(Path::of).toList();
-        List<Path> cp = new ArrayList<>();
-        String self = System.getProperty("java.class.path");
-        for (String p : self.split(java.io.File.pathSeparator)) {
-            if (!p.isBlank()) {
-                cp.add(Path.of(p));
-            }
-        }
+        List<Path> cp = NotebookRunner.ownClasspath();
         int failed = 0;
         for (Path f : files) {
             if (!Files.isRegularFile(f)) {

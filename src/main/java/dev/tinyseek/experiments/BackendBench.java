@@ -25,7 +25,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /// `tinyseek bench --backend java,blas[,cuda]`: the GEMM backends side by side, in one process,
 /// interleaved (round 1: every backend, round 2: every backend, ...), so that each ratio compares

@@ -2,7 +2,6 @@ package dev.tinyseek.experiments;
 
 import dev.tinyseek.train.ExpertLoads;
 import dev.tinyseek.chart.Plot;
-import dev.tinyseek.backend.Parallel;
 import dev.tinyseek.model.ModelConfig;
 import dev.tinyseek.model.Transformer;
 import dev.tinyseek.rl.Evaluation;
@@ -16,7 +15,6 @@ import dev.tinyseek.train.Trainer;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 

@@ -10,7 +10,6 @@ import dev.tinyseek.model.Transformer;
 import dev.tinyseek.train.TrainRun;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;

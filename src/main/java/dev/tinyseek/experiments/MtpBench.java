@@ -3,7 +3,6 @@ package dev.tinyseek.experiments;
 import dev.tinyseek.backend.Parallel;
 import dev.tinyseek.generate.Generator;
 import dev.tinyseek.generate.SpeculativeDecoder;
-import dev.tinyseek.model.Checkpoint;
 import dev.tinyseek.model.Transformer;
 import dev.tinyseek.rl.TaskData;
 import dev.tinyseek.tasks.Addition;
@@ -64,6 +63,10 @@ public final class MtpBench {
         }
 
         public Settings withRounds(int rounds) {
+            return new Settings(digits, reversed, problems, rounds, trainingCost);
+        }
+
+        public Settings withTrainingCost(boolean trainingCost) {
             return new Settings(digits, reversed, problems, rounds, trainingCost);
         }
     }

@@ -4,8 +4,8 @@ import dev.tinyseek.chart.Plot;
 import dev.tinyseek.generate.Generator;
 import dev.tinyseek.generate.Sampler;
 import dev.tinyseek.io.Dtype;
-import dev.tinyseek.model.Checkpoint;
 import dev.tinyseek.model.Architectures;
+import dev.tinyseek.model.Checkpoint;
 import dev.tinyseek.model.ModelConfig;
 import dev.tinyseek.model.Transformer;
 import dev.tinyseek.tasks.Addition;
@@ -148,12 +148,7 @@ public final class GrpoRecipe {
             model = Checkpoint.load(st.from());
             out.println("model: " + st.from() + ", " + String.format("%,d", model.parameterCount()) + " parameters");
         } else {
-            ModelConfig cfg = ModelConfig.preset(st.preset());
-            cfg = switch (st.arch()) {
-                case "mla" -> cfg.withTypes("mla", "dense");
-                case "dense" -> cfg.dense();
-                default -> cfg;
-            };
+            ModelConfig cfg = Architectures.config(st.preset(), st.arch());
             model = new Transformer(cfg, seed);
             ColdStartSettings c = st.coldStart();
             out.printf("model: preset %s, %s, %,d parameters; task: %s (%s)%n", st.preset(), st.arch(),
