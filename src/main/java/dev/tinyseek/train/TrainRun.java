@@ -112,6 +112,13 @@ public final class TrainRun {
                     fp8Tile, fp8Accumulation, bf16Moments, steps, batch, seqLen, lr, warmup, weightDecay, clip, seed, every, problems);
         }
 
+        /// The same settings with the warmup resolved to its number of steps (as [#toMap()] stores it).
+        public Settings withWarmupResolved() {
+            return new Settings(task, digits, reversed, preset, arch, layers, mtpDepth, mtpLambda, biasGamma, auxAlpha, precision,
+                    fp8Tile, fp8Accumulation, bf16Moments, steps, batch, seqLen, lr, warmupSteps(), weightDecay, clip, seed, evalEvery,
+                    evalProblems);
+        }
+
         /// The warmup steps: `warmup`, or a tenth of the steps (at most 100) when it is -1.
         public int warmupSteps() {
             return warmup < 0 ? Math.min(100, steps / 10) : warmup;
