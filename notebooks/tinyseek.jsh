@@ -17,6 +17,9 @@ import dev.tinyseek.rl.*;
 import dev.tinyseek.fp8.*;
 import dev.tinyseek.io.*;
 import dev.tinyseek.tokenizer.*;
+import dev.tinyseek.experiments.*;
+import dev.tinyseek.chart.*;
+import dev.tinyseek.notebook.*;
 import java.nio.file.Path;
 // nested types, by their short names (every one that the notebooks use, and the other enums and records a user meets);
 // none may share its short name with a top-level type, which it would hide: CostModel.Precision stays qualified,

@@ -26,7 +26,6 @@ final class Args {
     private final List<String[]> positionalHelp = new ArrayList<>();
     private final Map<String, String> values = new LinkedHashMap<>();
     private final List<String> positionals = new ArrayList<>();
-    private boolean help;
 
     Args(String command, String summary) {
         this.command = command;
@@ -48,12 +47,36 @@ final class Args {
         return this;
     }
 
+    /// Thrown by [#parseOrHelp] once the help is printed; the entry point exits with code 0.
+    static final class HelpShown extends RuntimeException {
+        HelpShown() {
+            super("help shown", null, false, false);
+        }
+    }
+
+    /// Parses `argv`; on `--help`, prints [#usage()] to `out` and throws [HelpShown].
+    Args parseOrHelp(String[] argv, java.io.PrintStream out) {
+        if (!parse(argv)) {
+            out.print(usage());
+            throw new HelpShown();
+        }
+        return this;
+    }
+
+    /// Runs a check of the library; its [IllegalArgumentException] is a bad command line.
+    static <T> T usage(java.util.function.Supplier<T> check) {
+        try {
+            return check.get();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
     /// Parses `argv`; returns false when `--help` was asked (the caller prints [#usage()]).
     boolean parse(String[] argv) {
         for (int i = 0; i < argv.length; i++) {
             String a = argv[i];
             if (a.equals("--help") || a.equals("-h")) {
-                help = true;
                 return false;
             }
             if (a.startsWith("--")) {
@@ -98,43 +121,6 @@ final class Args {
     /// The options given on the command line (names only).
     java.util.Set<String> given() {
         return java.util.Collections.unmodifiableSet(values.keySet());
-    }
-
-    /// Every option's value as it stands (given or default; switches as "true"/"false").
-    Map<String, String> effective() {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (Option o : options.values()) {
-            if (o.isSwitch) {
-                m.put(o.name, String.valueOf(isSet(o.name)));
-            } else if (string(o.name) != null) {
-                m.put(o.name, string(o.name));
-            }
-        }
-        return m;
-    }
-
-    /// The command line that gives `settings` back (the inverse of [#effective()]).
-    static String[] toArgv(Map<String, String> settings, Args spec) {
-        List<String> argv = new ArrayList<>();
-        settings.forEach((k, v) -> {
-            Option o = spec.options.get(k);
-            if (o == null) {
-                return; // a setting this version no longer has
-            }
-            if (o.isSwitch) {
-                if (v.equals("true")) {
-                    argv.add("--" + k);
-                }
-            } else {
-                argv.add("--" + k);
-                argv.add(v);
-            }
-        });
-        return argv.toArray(String[]::new);
-    }
-
-    boolean helpAsked() {
-        return help;
     }
 
     String usage() {

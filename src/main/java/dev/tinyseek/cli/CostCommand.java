@@ -38,11 +38,7 @@ final class CostCommand implements Main.Command {
 
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
-        Args a = spec();
-        if (!a.parse(argv)) {
-            out.print(a.usage());
-            return 0;
-        }
+        Args a = spec().parseOrHelp(argv, out);
         ModelConfig cfg = config(a.positional(0, "CONFIG|PRESET"));
         double tokens = a.number("tokens", 0, 1e18);
         int context = a.integer("context", 1, Integer.MAX_VALUE);

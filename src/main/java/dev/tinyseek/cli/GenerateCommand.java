@@ -1,12 +1,10 @@
 package dev.tinyseek.cli;
 
-import dev.tinyseek.generate.Generator;
 import dev.tinyseek.generate.Sampler;
-import dev.tinyseek.generate.SpeculativeDecoder;
+import dev.tinyseek.generate.PromptContinuation;
 import dev.tinyseek.model.Checkpoint;
 import dev.tinyseek.model.Transformer;
 import dev.tinyseek.tokenizer.Tokenizer;
-import dev.tinyseek.tensor.Rng;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -33,25 +31,14 @@ final class GenerateCommand implements Main.Command {
                 .flag("no-stop", "do not stop at a newline");
     }
 
-    /// The checkpoint's `tokenizer.json` when it has one, plain bytes (ids 0..255) otherwise;
-    /// refused when its vocabulary does not fit the model's.
+    /// The checkpoint's tokenizer ([PromptContinuation#tokenizer]).
     static Tokenizer tokenizer(Path dir, Transformer model) {
-        Path tokFile = dir.resolve(TrainCommand.TOKENIZER);
-        Tokenizer tok = java.nio.file.Files.isRegularFile(tokFile) ? Tokenizer.load(tokFile) : Tokenizer.byteLevel();
-        if (tok.vocabSize() > model.config.vocabSize()) {
-            throw new IllegalArgumentException(tokFile + ": the tokenizer has " + tok.vocabSize() + " tokens but the model's "
-                    + "vocab_size is " + model.config.vocabSize() + "; they do not belong together");
-        }
-        return tok;
+        return PromptContinuation.tokenizer(dir, model);
     }
 
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
-        Args a = spec();
-        if (!a.parse(argv)) {
-            out.print(a.usage());
-            return 0;
-        }
+        Args a = spec().parseOrHelp(argv, out);
         Path dir = Path.of(a.positional(0, "MODEL_DIR"));
         if (!a.has("prompt")) {
             throw new Args.UsageException("--prompt is required, e.g. --prompt '012+345='");
@@ -66,43 +53,20 @@ final class GenerateCommand implements Main.Command {
         long seed = a.longValue("seed");
         Transformer model = Checkpoint.load(dir);
         Tokenizer tok = tokenizer(dir, model);
-        int promptTokens = tok.encode(prompt).length, ctx = model.config.maxPositionEmbeddings();
-        String clipped = null;
-        if (promptTokens < ctx && promptTokens + maxNew > ctx) {
-            clipped = String.format("note: --max-new %d was cut to %d: the prompt has %d tokens and the model's context "
-                    + "(max_position_embeddings) is %d", maxNew, ctx - promptTokens, promptTokens, ctx);
-        }
-        int[] newline = tok.encode("\n");
-        int stop = a.isSet("no-stop") || newline.length != 1 ? -1 : newline[0];
-        int[] tokens;
-        SpeculativeDecoder.Result spec = null;
+        int depth = 0;
         if (a.isSet("speculative")) {
             int modules = model.mtp.size();
             if (modules == 0) {
                 throw new Args.UsageException("--speculative needs MTP modules, but " + dir + " has num_nextn_predict_layers = 0; "
                         + "train with --mtp-depth 1 (or more), or drop --speculative");
             }
-            int depth = a.string("draft-depth").equals("all") ? modules : a.integer("draft-depth", 1, modules);
-            spec = SpeculativeDecoder.sample(model, tok.encode(prompt), maxNew, sampler, new Rng(seed), stop, depth);
-            tokens = spec.tokens();
-        } else {
-            if (a.given().contains("draft-depth")) {
-                throw new Args.UsageException("--draft-depth only applies with --speculative");
-            }
-            tokens = Generator.generate(model, tok.encode(prompt), maxNew, sampler, new Rng(seed), stop);
+            depth = a.string("draft-depth").equals("all") ? modules : a.integer("draft-depth", 1, modules);
+        } else if (a.given().contains("draft-depth")) {
+            throw new Args.UsageException("--draft-depth only applies with --speculative");
         }
-        String text = tok.decode(tokens);
-        out.println(prompt + (text.endsWith("\n") ? text.substring(0, text.length() - 1) : text));
-        if (clipped != null) {
-            out.println(clipped);
-        }
-        if (spec != null) {
-            StringBuilder per = new StringBuilder();
-            for (int k = 1; k <= spec.checkedAt().length; k++) {
-                per.append(String.format("%s depth %d: %d of %d", k == 1 ? "" : ",", k, spec.acceptedAt()[k - 1], spec.checkedAt()[k - 1]));
-            }
-            out.printf("speculative: %d tokens from %d main-model steps after the prompt; drafts accepted%s%n", tokens.length, spec.rounds(), per);
-        }
+        boolean stopAtNewline = !a.isSet("no-stop");
+        out.print(PromptContinuation.run(model, tok, prompt, new PromptContinuation.Settings(maxNew, sampler, seed, stopAtNewline,
+                depth)).report());
         return 0;
     }
 }

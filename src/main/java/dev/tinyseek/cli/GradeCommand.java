@@ -41,30 +41,16 @@ final class GradeCommand implements Main.Command {
 
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
-        Args a = spec();
-        if (!a.parse(argv)) {
-            out.print(a.usage());
-            return 0;
-        }
+        Args a = spec().parseOrHelp(argv, out);
         if (a.isSet("list")) {
-            out.println("exercises (tinyseek grade --starter NAME writes the starter file):");
-            for (Exercise<?> ex : Exercises.all()) {
-                out.printf("  %-17s %s%n  %-17s   implement %s in %s.java; tinyseek's own: %s%n", ex.name(), ex.title(), "",
-                        ex.api().getSimpleName(), ex.starterClass(), ex.source());
-            }
+            out.print(Exercises.listing());
             return 0;
         }
         if (a.has("starter")) {
             String name = a.string("starter");
             Exercise<?> ex = Exercises.byName(name).orElseThrow(() -> new Args.UsageException(
                     "--starter " + name + " is not an exercise; valid: " + Exercises.names()));
-            Path dir = Path.of(a.string("out"));
-            Files.createDirectories(dir);
-            Path file = dir.resolve(ex.starterClass() + ".java");
-            if (Files.exists(file) && !a.isSet("force")) {
-                throw new IllegalArgumentException(file + " exists already (your work?); pass --force to overwrite it or --out DIR to write elsewhere");
-            }
-            Files.writeString(file, ex.starter(), StandardCharsets.UTF_8);
+            Path file = Exercises.writeStarter(ex, Path.of(a.string("out")), a.isSet("force"));
             out.println("wrote " + file + "; fill in the TODOs, then: tinyseek grade " + file);
             return 0;
         }

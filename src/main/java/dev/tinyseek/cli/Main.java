@@ -71,6 +71,8 @@ public final class Main {
         String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
         try {
             return c.run(rest, out);
+        } catch (Args.HelpShown e) {
+            return 0;
         } catch (Args.UsageException e) {
             err.println("tinyseek " + args[0] + ": " + e.getMessage());
             return 2;

@@ -1,10 +1,12 @@
 package dev.tinyseek.cli;
 
+import dev.tinyseek.notebook.NotebookFile;
+import dev.tinyseek.notebook.NotebookRunner;
+import dev.tinyseek.notebook.NotebookTranscript;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /// `tinyseek notebook FILE...`: runs notebooks in a terminal, cell by cell, for those without
@@ -32,23 +34,13 @@ final class NotebookCommand implements Main.Command {
 
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
-        Args a = spec();
-        if (!a.parse(argv)) {
-            out.print(a.usage());
-            return 0;
-        }
+        Args a = spec().parseOrHelp(argv, out);
         a.positional(0, "FILE");
         NotebookRunner.Limits limits = new NotebookRunner.Limits(a.integer("heap", 16, 1 << 20),
                 Duration.ofSeconds(a.integer("cell-timeout", 1, 1_000_000)), a.integer("max-output", 1, Integer.MAX_VALUE - 8));
         boolean quiet = a.isSet("quiet");
         List<Path> files = a.positionals().stream().map(Path::of).toList();
-        List<Path> cp = new ArrayList<>();
-        String self = System.getProperty("java.class.path");
-        for (String p : self.split(java.io.File.pathSeparator)) {
-            if (!p.isBlank()) {
-                cp.add(Path.of(p));
-            }
-        }
+        List<Path> cp = NotebookRunner.ownClasspath();
         int failed = 0;
         for (Path f : files) {
             if (!Files.isRegularFile(f)) {
@@ -56,7 +48,7 @@ final class NotebookCommand implements Main.Command {
             }
             List<NotebookFile.Cell> all = NotebookFile.cells(f); // a malformed notebook: one line, before anything runs
             out.println("== " + f);
-            Show show = new Show(out, all, quiet);
+            NotebookTranscript show = new NotebookTranscript(out, all, quiet);
             List<NotebookRunner.Cell> cells = NotebookRunner.run(f, cp, limits, show);
             boolean ok = cells.stream().allMatch(c -> c.errors().isEmpty());
             if (ok) {
@@ -70,63 +62,5 @@ final class NotebookCommand implements Main.Command {
             }
         }
         return failed == 0 ? 0 : 1;
-    }
-
-    /// Prints the notebook as it runs: the markdown before each code cell, the code, then the
-    /// output as it comes.
-    static final class Show implements NotebookRunner.Listener {
-        private final PrintStream out;
-        private final List<NotebookFile.Cell> all;
-        private final boolean quiet;
-        private int next; // index into `all` of the first cell not shown yet
-        private boolean atLineStart = true;
-
-        Show(PrintStream out, List<NotebookFile.Cell> all, boolean quiet) {
-            this.out = out;
-            this.all = all;
-            this.quiet = quiet;
-        }
-
-        /// Shows the cells not shown yet up to the next code cell (all of them, with `toEnd`).
-        void text(boolean toEnd) {
-            while (next < all.size() && (toEnd || !all.get(next).isCode())) {
-                NotebookFile.Cell c = all.get(next++);
-                if (!c.isCode() && !quiet) {
-                    out.println("-- " + c.type());
-                    out.println(c.source().stripTrailing());
-                }
-            }
-        }
-
-        @Override
-        public void cellStarted(int index, String source) {
-            text(false); // code cells run in order: the next code cell is this one
-            next++;
-            out.println("-- cell " + index);
-            if (!quiet) {
-                for (String line : source.stripTrailing().split("\n", -1)) {
-                    out.println("   " + line);
-                }
-                out.println("-- output of cell " + index);
-            }
-            atLineStart = true;
-        }
-
-        @Override
-        public void output(int index, String text) {
-            out.print(text);
-            out.flush();
-            atLineStart = text.endsWith("\n");
-        }
-
-        @Override
-        public void cellFinished(NotebookRunner.Cell cell) {
-            if (!atLineStart) {
-                out.println();
-            }
-            for (String e : cell.errors()) {
-                out.println("ERROR in cell " + cell.index() + ": " + e);
-            }
-        }
     }
 }

@@ -5,7 +5,7 @@ import dev.tinyseek.backend.CudaLibraries;
 import dev.tinyseek.io.Json;
 import dev.tinyseek.model.Checkpoint;
 import dev.tinyseek.model.Transformer;
-import dev.tinyseek.rl.TaskData;
+import dev.tinyseek.train.TaskData;
 import dev.tinyseek.tasks.Addition;
 import dev.tinyseek.tasks.Problem;
 

@@ -41,17 +41,6 @@ class GrpoCommandTest {
     }
 
     @Test
-    void theNoteAtMuOneSaysWhenTheLossIsZero() {
-        var grpo = new dev.tinyseek.rl.GrpoLoss.Options(0.2, 0.2, 0, dev.tinyseek.rl.GrpoLoss.Normalization.GRPO, 0);
-        assertThat(GrpoCommand.lossAtMuOne(grpo, false)).contains("= 0 at every step");
-        assertThat(GrpoCommand.lossAtMuOne(grpo, true)).contains("token-weighted").doesNotContain("= 0");
-        var dapo = new dev.tinyseek.rl.GrpoLoss.Options(0.2, 0.28, 0, dev.tinyseek.rl.GrpoLoss.Normalization.DAPO, 0);
-        assertThat(GrpoCommand.lossAtMuOne(dapo, false)).contains("token-weighted").doesNotContain("= 0");
-        var kl = new dev.tinyseek.rl.GrpoLoss.Options(0.2, 0.2, 0.04, dev.tinyseek.rl.GrpoLoss.Normalization.GRPO, 0);
-        assertThat(GrpoCommand.lossAtMuOne(kl, false)).contains("= beta x kl at every step");
-    }
-
-    @Test
     void badFlagsFailFastWithOneLine() {
         MainTest.Result m = MainTest.run("grpo", "--minibatches", "40");
         assertThat(m.code()).isEqualTo(2);

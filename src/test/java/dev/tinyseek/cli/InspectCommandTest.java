@@ -1,5 +1,6 @@
 package dev.tinyseek.cli;
 
+import dev.tinyseek.experiments.TinyModelsTest;
 import dev.tinyseek.model.Checkpoint;
 import dev.tinyseek.model.MtpModule;
 import dev.tinyseek.model.Transformer;

@@ -1,5 +1,7 @@
 package dev.tinyseek.cli;
 
+import dev.tinyseek.notebook.NotebookRunner;
+import dev.tinyseek.notebook.NotebooksTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

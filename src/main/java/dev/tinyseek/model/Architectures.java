@@ -1,25 +1,23 @@
-package dev.tinyseek.cli;
+package dev.tinyseek.model;
 
-import dev.tinyseek.model.ModelConfig;
-
-/// The `--arch` choices of the command line, over a preset's widths:
+/// The architectures compared in the experiments and offered by `--arch`, over a preset's widths:
 /// - `deepseek`: Multi-head Latent Attention and DeepSeekMoE (the preset as `docs/model.md#presets` gives it);
 /// - `mla`: Multi-head Latent Attention with a dense MLP in every layer;
 /// - `dense`: standard multi-head attention and a dense MLP, the baseline.
-final class Architectures {
+public final class Architectures {
 
-    static final String[] NAMES = {"deepseek", "mla", "dense"};
+    public static final String[] NAMES = {"deepseek", "mla", "dense"};
 
     private Architectures() {
     }
 
-    static ModelConfig config(String preset, String arch) {
+    public static ModelConfig config(String preset, String arch) {
         ModelConfig base = ModelConfig.preset(preset);
         return switch (arch) {
             case "deepseek" -> base;
             case "mla" -> base.withTypes("mla", "dense");
             case "dense" -> base.dense();
-            default -> throw new Args.UsageException("--arch " + arch + " is not valid; expected one of deepseek, mla, dense");
+            default -> throw new IllegalArgumentException("--arch " + arch + " is not valid; expected one of deepseek, mla, dense");
         };
     }
 }

@@ -1,4 +1,4 @@
-package dev.tinyseek.cli;
+package dev.tinyseek.notebook;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,9 +13,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /// Every notebook under `notebooks/` runs top to bottom in a fresh JShell: a compile error or an
 /// exception in any cell fails the build. (The tests run before the jar is built, so the shell
 /// gets the compiled classes instead of `%classpath ../target/tinyseek.jar`.)
-class NotebooksTest {
+public class NotebooksTest {
 
-    static List<Path> classpath() {
+    public static List<Path> classpath() {
         return List.of(Path.of("target/classes").toAbsolutePath());
     }
 

@@ -1,4 +1,4 @@
-package dev.tinyseek.cli;
+package dev.tinyseek.notebook;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -71,6 +71,17 @@ public final class NotebookRunner {
     }
 
     private NotebookRunner() {
+    }
+
+    /// The class path of this JVM (tinyseek's classes), for the cells to run against.
+    public static List<Path> ownClasspath() {
+        List<Path> cp = new java.util.ArrayList<>();
+        for (String p : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            if (!p.isBlank()) {
+                cp.add(Path.of(p));
+            }
+        }
+        return cp;
     }
 
     /// Runs every code cell of `notebook` under the default limits, hearing nothing as it goes.

@@ -1,4 +1,4 @@
-package dev.tinyseek.cli;
+package dev.tinyseek.experiments;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,13 +12,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /// Every model shipped in `tiny-models/` loads and still earns the figures its card states, and
 /// the card's README is the rendering of its `card.json`. A card that is edited by hand, or
 /// weights that change, fail here.
-class TinyModelsTest {
+public class TinyModelsTest {
 
-    static final Path ROOT = Path.of("tiny-models");
+    public static final Path ROOT = Path.of("tiny-models");
 
     @Test
     void everyShippedModelMatchesItsCard() throws Exception {
-        List<Path> dirs = ModelsCommand.shipped(ROOT);
+        List<Path> dirs = TinyModels.shipped(ROOT);
         assertThat(dirs).as("shipped models").isNotEmpty();
         for (Path d : dirs) {
             assertThat(ModelCard.check(d)).as(d + ": what its card states and the weights give").isEmpty();
@@ -27,16 +27,16 @@ class TinyModelsTest {
 
     @Test
     void everyShippedModelHasARecipeThatRemakesIt() throws Exception {
-        for (Path d : ModelsCommand.shipped(ROOT)) {
+        for (Path d : TinyModels.shipped(ROOT)) {
             ModelCard card = ModelCard.read(d);
-            ModelsCommand.Recipe r = ModelsCommand.recipe(card.name());
+            TinyModels.Recipe r = TinyModels.recipe(card.name());
             assertThat(card.commands()).as(d + ": the card records the recipe's commands").isEqualTo(r.commands());
         }
     }
 
     @Test
     void aCardThatClaimsMoreThanItsWeightsIsCaught(@TempDir Path tmp) throws Exception {
-        Path src = ModelsCommand.shipped(ROOT).get(0);
+        Path src = TinyModels.shipped(ROOT).get(0);
         Path copy = tmp.resolve(src.getFileName());
         Files.createDirectories(copy);
         try (var s = Files.list(src)) {

@@ -1,8 +1,9 @@
-package dev.tinyseek.cli;
+package dev.tinyseek.experiments;
 
 import dev.tinyseek.backend.Backends;
 import dev.tinyseek.backend.Gemm;
 import dev.tinyseek.backend.Parallel;
+import dev.tinyseek.model.Architectures;
 import dev.tinyseek.model.ModelConfig;
 import dev.tinyseek.model.Transformer;
 import dev.tinyseek.nn.Param;
@@ -24,7 +25,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /// `tinyseek bench --backend java,blas[,cuda]`: the GEMM backends side by side, in one process,
 /// interleaved (round 1: every backend, round 2: every backend, ...), so that each ratio compares
@@ -35,20 +35,20 @@ import java.util.concurrent.atomic.AtomicLong;
 ///    gcc when there is one), run between the Java rounds: the cost of the FFM binding;
 /// 3. training tokens/s of the model per backend, and the share of a step spent inside the GEMM,
 ///    which says how much any GEMM backend can speed training up at this size.
-final class BackendBench {
+public final class BackendBench {
 
     private BackendBench() {
     }
 
-    static final int ROUNDS = 3;
+    public static final int ROUNDS = 3;
 
     /// Parses `java,blas,cuda` into backends (each loaded now, so a missing library is reported first).
-    static List<Gemm> parse(String list) {
+    public static List<Gemm> parse(String list) {
         List<Gemm> out = new ArrayList<>();
         for (String name : new LinkedHashSet<>(List.of(list.split(",")))) {
             String n = name.strip();
             if (!Backends.NAMES.contains(n)) {
-                throw new Args.UsageException("unknown backend '" + n + "' in --backend " + list + "; valid: "
+                throw new IllegalArgumentException("unknown backend '" + n + "' in --backend " + list + "; valid: "
                         + String.join(", ", Backends.NAMES) + " (comma-separated, e.g. java,blas)");
             }
             out.add(Backends.byName(n));
@@ -56,23 +56,27 @@ final class BackendBench {
         return out;
     }
 
-    /// Runs the comparison; with `json`, the figures are printed as one JSON object instead of
-    /// the tables (`backends`, `threads`, `preset`, `gemm_gflops` by shape and backend,
-    /// `train_tokens_per_s` and `train_gemm_share` by backend).
-    static int run(List<Gemm> gemms, ModelConfig cfg, String preset, int batch, int seqLen, double seconds,
-                   PrintStream out, boolean json) throws Exception {
+    /// The figures, under the keys of `tinyseek bench --backend LIST --json`: `backends`,
+    /// `threads`, `preset`, `gemm_gflops` by shape and backend, `train_tokens_per_s` and
+    /// `train_gemm_share` by backend.
+    public record Result(Map<String, Object> figures) {
+        @Override
+        public String toString() {
+            return dev.tinyseek.io.Json.write(figures, false);
+        }
+    }
+
+    /// Runs the comparison on the model and batch of `s` (its `longContext` is not used),
+    /// printing the tables to `out`; the backend in use before is restored after.
+    public static Result run(List<Gemm> gemms, Bench.Settings s, PrintStream out) throws Exception {
         Gemm before = Backends.gemm();
         Map<String, Object> r = new LinkedHashMap<>();
         try {
-            runAll(gemms, cfg, preset, batch, seqLen, seconds,
-                    json ? new PrintStream(java.io.OutputStream.nullOutputStream()) : out, r);
+            runAll(gemms, Architectures.config(s.preset(), s.arch()), s.preset(), s.batch(), s.seqLen(), s.seconds(), out, r);
         } finally {
             Backends.use(before);
         }
-        if (json) {
-            out.println(dev.tinyseek.io.Json.write(r, false));
-        }
-        return 0;
+        return new Result(r);
     }
 
     private static void runAll(List<Gemm> gemms, ModelConfig cfg, String preset, int batch, int seqLen, double seconds,
@@ -112,7 +116,7 @@ final class BackendBench {
             for (var e : shapes.entrySet()) {
                 int[] sh = e.getValue();
                 for (int g = 0; g < gemms.size(); g++) {
-                    double r = BenchCommand.gflops(gemms.get(g), sh[0], sh[1], sh[2], per);
+                    double r = Bench.gflops(gemms.get(g), sh[0], sh[1], sh[2], per);
                     best.get(e.getKey())[g] = Math.max(best.get(e.getKey())[g], r);
                 }
             }
@@ -192,7 +196,7 @@ final class BackendBench {
                 Backends.use(timed.get(g));
                 timed.get(g).reset();
                 long t0 = System.nanoTime();
-                double rate = BenchCommand.rate(steps.get(g), n, Math.max(0.2, seconds / 2));
+                double rate = Bench.rate(steps.get(g), n, Math.max(0.2, seconds / 2));
                 double wall = (System.nanoTime() - t0) / 1e9;
                 if (rate > tps[g]) {
                     tps[g] = rate;
@@ -226,7 +230,7 @@ final class BackendBench {
     }
 
     /// One training step of the model (forward, cross-entropy, backward, AdamW), on random tokens.
-    static Runnable trainingStep(Transformer model, int batch, int seqLen) {
+    public static Runnable trainingStep(Transformer model, int batch, int seqLen) {
         Rng rng = new Rng(3);
         int n = batch * seqLen, v = model.config.vocabSize();
         int[] tokens = new int[n], targets = new int[n];
@@ -248,7 +252,7 @@ final class BackendBench {
 
     /// A GEMM that measures the wall time during which at least one GEMM call was running (calls
     /// from parallel loops overlap; counting each would overstate the GEMM's share).
-    static final class Timed implements Gemm {
+    public static final class Timed implements Gemm {
         final Gemm inner;
         private int active;
         private long since;
@@ -301,7 +305,7 @@ final class BackendBench {
     }
 
     /// The C program of step 2: found beside the sources, compiled once into `target/`.
-    record CBaseline(Path binary) {
+    public record CBaseline(Path binary) {
 
         static CBaseline find(PrintStream out) {
             Path src = null;

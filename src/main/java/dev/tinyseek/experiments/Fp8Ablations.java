@@ -1,5 +1,6 @@
-package dev.tinyseek.cli;
+package dev.tinyseek.experiments;
 
+import dev.tinyseek.chart.Plot;
 import dev.tinyseek.fp8.Accumulation;
 import dev.tinyseek.fp8.BlockQuantized;
 import dev.tinyseek.fp8.BlockScaling;
@@ -20,12 +21,24 @@ import java.util.List;
 /// - `scaling`: activations with a few outlier channels, quantised per tensor or in 1xT tiles;
 /// - `promotion`: a K = 4096 product on Hopper's e8m13 accumulator, with and without promotion;
 /// - `gradients`: activation gradients with a few outlier tokens, in TxT blocks or 1xT tiles.
-final class Fp8Ablations {
+public final class Fp8Ablations {
 
     private Fp8Ablations() {
     }
 
-    static final double[] OUTLIERS = {1, 10, 100, 1e3, 1e4, 1e5}; // outlier magnitude over the ordinary values
+    public static final double[] OUTLIERS = {1, 10, 100, 1e3, 1e4, 1e5}; // outlier magnitude over the ordinary values
+
+    /// What a part measured, as its chart draws it: each curve's name and points, and the PNG file.
+    public record Chart(Path png, List<Plot.Series> series) {
+        @Override
+        public String toString() {
+            StringBuilder sb = new StringBuilder("Chart[" + png);
+            for (Plot.Series c : series) {
+                sb.append(String.format("%n  %s: x %s, y %s", c.name(), java.util.Arrays.toString(c.x()), java.util.Arrays.toString(c.y())));
+            }
+            return sb.append("]").toString();
+        }
+    }
 
     // ---- (b) per-tensor scaling vs fine-grained tiles ---------------------------------------------
 
@@ -34,7 +47,7 @@ final class Fp8Ablations {
     /// quantisation error of the *ordinary* channels (the outliers themselves always keep E4M3's
     /// 2-3% relative error, and would dominate any error summed over all channels), and of their
     /// contribution to `Y = X Wᵀ` (W in 128x128 blocks; outlier channels left out of both sides).
-    static void scaling(PrintStream out, Path dir, long seed) throws IOException {
+    public static Chart scaling(PrintStream out, Path dir, long seed) throws IOException {
         int t = 256, c = 1024, o = 128;
         Rng rng = new Rng(seed);
         float[] base = normal(rng, t * c, 1);
@@ -81,6 +94,7 @@ final class Fp8Ablations {
         Plot.lines(png, "E4M3 error of the ordinary channels, 4 outlier channels of 1024", "log10 outlier magnitude",
                 "log10 relative RMS error", series);
         out.println("wrote " + png);
+        return new Chart(png, series);
     }
 
     // ---- (c) promotion of the Hopper accumulator ------------------------------------------------
@@ -89,7 +103,7 @@ final class Fp8Ablations {
     /// K may run in one accumulator), on the Hopper e8m13 tensor-core model: never promoted, and
     /// promoted to fp32 every 128; fp32 accumulation for comparison. Errors against the exact
     /// product of the quantised operands.
-    static void promotion(PrintStream out, Path dir, long seed) throws IOException {
+    public static Chart promotion(PrintStream out, Path dir, long seed) throws IOException {
         int m = 64, n = 64;
         int[] ks = {128, 256, 512, 1024, 2048, 4096};
         Rng rng = new Rng(seed);
@@ -133,6 +147,7 @@ final class Fp8Ablations {
         Path png = dir.resolve("promotion.png");
         Plot.lines(png, "FP8 GEMM accumulation error, 64x64 outputs", "log2 K", "log10 (max |error| / RMS of C)", series);
         out.println("wrote " + png);
+        return new Chart(png, series);
     }
 
     // ---- (d) activation gradients in blocks vs tiles ---------------------------------------------
@@ -140,7 +155,7 @@ final class Fp8Ablations {
     /// Dgrad `dx = dy · W` for `dy [512 tokens, 1024]`, N(0, 1), whose 4 outlier tokens (chosen at
     /// random) are `f` times larger, `W [1024, 128]` in 128x128 blocks; `dy` in 128x128 blocks
     /// or 1x128 tiles. Errors against the exact product, over all tokens and over the ordinary ones.
-    static void gradients(PrintStream out, Path dir, long seed) throws IOException {
+    public static Chart gradients(PrintStream out, Path dir, long seed) throws IOException {
         int t = 512, outDim = 1024, in = 128;
         Rng rng = new Rng(seed + 1);
         float[] base = normal(rng, t * outDim, 1);
@@ -183,18 +198,19 @@ final class Fp8Ablations {
         Plot.lines(png, "Dgrad error, activation gradients with 4 outlier tokens of 512", "log10 outlier magnitude",
                 "log10 relative RMS error of dx", series);
         out.println("wrote " + png);
+        return new Chart(png, series);
     }
 
     // ---- helpers -------------------------------------------------------------------------------
 
-    static float[] normal(Rng rng, int size, double std) {
+    public static float[] normal(Rng rng, int size, double std) {
         float[] x = new float[size];
         rng.fillNormal(x, std);
         return x;
     }
 
     /// `A[M, K] · B[N, K]ᵀ` in double.
-    static double[] exactProduct(float[] a, float[] b, int m, int n, int k) {
+    public static double[] exactProduct(float[] a, float[] b, int m, int n, int k) {
         double[] c = new double[m * n];
         java.util.stream.IntStream.range(0, m).parallel().forEach(i -> {
             for (int j = 0; j < n; j++) {
@@ -209,7 +225,7 @@ final class Fp8Ablations {
     }
 
     /// A copy of `x [rows, cols]` with the marked channels (columns) set to zero.
-    static float[] withoutChannels(float[] x, boolean[] drop, int cols) {
+    public static float[] withoutChannels(float[] x, boolean[] drop, int cols) {
         float[] y = x.clone();
         for (int i = 0; i < y.length; i++) {
             if (drop[i % cols]) {
@@ -220,11 +236,11 @@ final class Fp8Ablations {
     }
 
     /// The same quantised tensor with the marked channels' values set to zero (scales kept).
-    static Fp8Values withoutChannels(Fp8Values q, boolean[] drop) {
+    public static Fp8Values withoutChannels(Fp8Values q, boolean[] drop) {
         return new Fp8Values(q.rows(), q.cols(), q.blockRows(), q.blockCols(), withoutChannels(q.values(), drop, q.cols()), q.scales());
     }
 
-    static float[] dequantize(Fp8Values q) {
+    public static float[] dequantize(Fp8Values q) {
         float[] d = new float[q.values().length];
         for (int r = 0; r < q.rows(); r++) {
             for (int c = 0; c < q.cols(); c++) {
@@ -234,7 +250,7 @@ final class Fp8Ablations {
         return d;
     }
 
-    static double relRms(float[] got, float[] want) {
+    public static double relRms(float[] got, float[] want) {
         double num = 0, den = 0;
         for (int i = 0; i < got.length; i++) {
             num += Math.pow(got[i] - want[i], 2);
@@ -243,7 +259,7 @@ final class Fp8Ablations {
         return Math.sqrt(num / den);
     }
 
-    static double relRms(float[] got, double[] want) {
+    public static double relRms(float[] got, double[] want) {
         double num = 0, den = 0;
         for (int i = 0; i < got.length; i++) {
             num += Math.pow(got[i] - want[i], 2);
@@ -253,7 +269,7 @@ final class Fp8Ablations {
     }
 
     /// Relative RMS error over the rows with `outlier[row] == which`.
-    static double relRmsRows(float[] got, double[] want, int cols, boolean[] outlier, boolean which) {
+    public static double relRmsRows(float[] got, double[] want, int cols, boolean[] outlier, boolean which) {
         double num = 0, den = 0;
         for (int i = 0; i < got.length; i++) {
             if (outlier[i / cols] == which) {
@@ -265,7 +281,7 @@ final class Fp8Ablations {
     }
 
     /// The fraction of non-zero inputs that quantised to zero.
-    static double flushedFraction(float[] dq, float[] x) {
+    public static double flushedFraction(float[] dq, float[] x) {
         long nonZero = 0, flushed = 0;
         for (int i = 0; i < x.length; i++) {
             if (x[i] != 0) {
@@ -278,7 +294,7 @@ final class Fp8Ablations {
         return nonZero == 0 ? 0 : (double) flushed / nonZero;
     }
 
-    static double meanSquare(double[] x) {
+    public static double meanSquare(double[] x) {
         double s = 0;
         for (double v : x) {
             s += v * v;
@@ -286,7 +302,7 @@ final class Fp8Ablations {
         return s / x.length;
     }
 
-    static double[] log10(double[] x) {
+    public static double[] log10(double[] x) {
         double[] y = new double[x.length];
         for (int i = 0; i < x.length; i++) {
             y[i] = Math.log10(x[i]);

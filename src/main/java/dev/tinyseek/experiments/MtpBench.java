@@ -1,9 +1,8 @@
-package dev.tinyseek.cli;
+package dev.tinyseek.experiments;
 
 import dev.tinyseek.backend.Parallel;
 import dev.tinyseek.generate.Generator;
 import dev.tinyseek.generate.SpeculativeDecoder;
-import dev.tinyseek.model.Checkpoint;
 import dev.tinyseek.model.Transformer;
 import dev.tinyseek.train.TaskData;
 import dev.tinyseek.tasks.Addition;
@@ -33,48 +32,70 @@ import java.util.List;
 ///    where every cost is in one-row main steps. Prefill is the same for both and left out of it.
 /// 4. What MTP costs in training: tokens/s of the `tiny` preset with D = 0, 1, 2 modules
 ///    (batch 8 × 64, interleaved rounds).
-final class MtpBench {
+public final class MtpBench {
 
     private MtpBench() {
     }
 
-    static Args spec() {
-        return new Args("bench --mtp", "Speculative decoding with the MTP modules on a trained addition model: acceptance per\n"
-                + "draft depth, answer tokens/s with and without speculation (interleaved in one run), and the\n"
-                + "cost model that explains the ratio.")
-                .option("model", "DIR", "tiny-models/deepseek-v3-addition", "checkpoint with MTP modules (tinyseek train --mtp-depth N)")
-                .option("digits", "N", "auto", "digits of the addition problems (auto: the run's trainer_state.json, else 2)")
-                .option("problems", "N", "200", "held-out problems")
-                .option("rounds", "N", "5", "interleaved timing rounds (best of each variant)")
-                .flag("no-train", "skip the training-cost figures (tokens/s with D = 0, 1, 2)")
-                .option("threads", "N", "1", "worker threads (1: decoding batch 1 is too small to split)");
+    /// The run: `problems` held-out `digits`-digit additions (answers written lowest digit
+    /// first unless `reversed` is false), `rounds` interleaved timing rounds, and whether to add
+    /// the training cost of the MTP modules.
+    public record Settings(int digits, boolean reversed, int problems, int rounds, boolean trainingCost) {
+
+        /// 2-digit reversed addition, 200 problems, 5 rounds, with the training cost.
+        public static Settings defaults() {
+            return new Settings(2, true, 200, 5, true);
+        }
+
+        /// The digits and digit order that the run in `dir` was trained with (its
+        /// `trainer_state.json`), or the defaults' when it has none.
+        public Settings trainedIn(Path dir) throws java.io.IOException {
+            if (!Files.isRegularFile(dir.resolve(TrainingState.STATE))) {
+                return this;
+            }
+            var settings = TrainingState.readState(dir).settings();
+            return new Settings(Integer.parseInt(settings.getOrDefault("digits", "2")),
+                    !"true".equals(settings.get("no-reverse")), problems, rounds, trainingCost);
+        }
+
+        public Settings withProblems(int problems) {
+            return new Settings(digits, reversed, problems, rounds, trainingCost);
+        }
+
+        public Settings withRounds(int rounds) {
+            return new Settings(digits, reversed, problems, rounds, trainingCost);
+        }
+
+        public Settings withTrainingCost(boolean trainingCost) {
+            return new Settings(digits, reversed, problems, rounds, trainingCost);
+        }
     }
 
-    static int run(String[] argv, PrintStream out) throws Exception {
-        Args a = spec();
-        if (!a.parse(argv)) {
-            out.print(a.usage());
-            return 0;
+    /// What was measured: `acceptance[d][k]` the acceptance at depth k + 1 when drafting d deep,
+    /// `tokensPerStep[d]` the answer tokens per main-model step at draft depth d (index 0 unused),
+    /// and `tokensPerSecond[d]` the answer tokens/s (d = 0: plain greedy), prefill included.
+    public record Result(double[][] acceptance, double[] tokensPerStep, double[] tokensPerSecond) {
+        @Override
+        public String toString() {
+            StringBuilder sb = new StringBuilder("MtpBench.Result[plain " + Math.round(tokensPerSecond[0]) + " tokens/s");
+            for (int d = 1; d < tokensPerSecond.length; d++) {
+                sb.append(String.format("; depth %d: acceptance %s, %.2f tokens/step, %.0f tokens/s", d,
+                        Arrays.toString(acceptance[d]), tokensPerStep[d], tokensPerSecond[d]));
+            }
+            return sb.append("]").toString();
         }
-        Path dir = Path.of(a.string("model"));
-        int problems = a.integer("problems", 1, 100_000);
-        int rounds = a.integer("rounds", 1, 1000);
-        Parallel.setThreads(a.integer("threads", 1, 1024));
-        Transformer model = Checkpoint.load(dir);
+    }
+
+    /// Runs the benchmark on `model` (it needs at least one MTP module), printing each figure to
+    /// `out` as it is measured.
+    public static Result run(Path dir, Transformer model, Settings s, PrintStream out) {
         int depthMax = model.mtp.size();
         if (depthMax == 0) {
-            throw new Args.UsageException(dir + " has no MTP module (num_nextn_predict_layers = 0); "
+            throw new IllegalArgumentException(dir + " has no MTP module (num_nextn_predict_layers = 0); "
                     + "give --model a run trained with --mtp-depth 1 or more");
         }
-        int digits = 2;
-        boolean reversed = true;
-        if (!a.string("digits").equals("auto")) {
-            digits = a.integer("digits", 1, 9);
-        } else if (Files.isRegularFile(dir.resolve(TrainingState.STATE))) {
-            var settings = TrainingState.readState(dir).settings();
-            digits = Integer.parseInt(settings.getOrDefault("digits", "2"));
-            reversed = !"true".equals(settings.get("no-reverse"));
-        }
+        int digits = s.digits(), problems = s.problems(), rounds = s.rounds();
+        boolean reversed = s.reversed();
         Addition task = new Addition(digits, reversed, true);
         List<Problem> ps = task.heldOut(problems, 4242);
         int[][] prompts = ps.stream().map(p -> TaskData.encode(p.prompt())).toArray(int[][]::new);
@@ -90,6 +111,7 @@ final class MtpBench {
             answerTokens += plain[i].length;
         }
         double[][] alpha = new double[depthMax + 1][];
+        alpha[0] = new double[0];
         double[] tokensPerRound = new double[depthMax + 1];
         for (int d = 1; d <= depthMax; d++) {
             int[] checked = new int[d], accepted = new int[d];
@@ -214,15 +236,19 @@ final class MtpBench {
                         + " (%.2fx at best, every draft accepted)%n", d, tokensPerRound[d], cost, tokensPerRound[d] / cost, (d + 1) / cost);
             }
         }
-        if (!a.isSet("no-train")) {
+        if (s.trainingCost()) {
             trainingCost(rounds, out);
         }
-        return 0;
+        double[] tps = new double[depthMax + 1];
+        for (int d = 0; d <= depthMax; d++) {
+            tps[d] = answerTokens / best[d];
+        }
+        return new Result(alpha, tokensPerRound, tps);
     }
 
     /// 4. Training tokens/s of the tiny preset with 0, 1 and 2 MTP modules: the same random batch
     /// (8 × 64), a few optimizer steps per variant per round, best round of each.
-    static void trainingCost(int rounds, PrintStream out) {
+    public static void trainingCost(int rounds, PrintStream out) {
         int b = 8, t = 64, steps = 3;
         dev.tinyseek.tensor.Rng rng = new dev.tinyseek.tensor.Rng(5);
         int[] in = new int[b * t], tgt = new int[b * t];

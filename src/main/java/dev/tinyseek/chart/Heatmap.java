@@ -1,7 +1,7 @@
-package dev.tinyseek.cli;
+package dev.tinyseek.chart;
 
-import dev.tinyseek.cli.Plot.Align;
-import dev.tinyseek.cli.Plot.Area;
+import dev.tinyseek.chart.Plot.Align;
+import dev.tinyseek.chart.Plot.Area;
 
 import java.awt.Color;
 import java.awt.Graphics2D;

@@ -1,4 +1,4 @@
-package dev.tinyseek.cli;
+package dev.tinyseek.chart;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

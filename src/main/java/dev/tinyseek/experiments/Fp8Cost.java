@@ -1,4 +1,4 @@
-package dev.tinyseek.cli;
+package dev.tinyseek.experiments;
 
 import dev.tinyseek.backend.Backends;
 import dev.tinyseek.fp8.Accumulation;
@@ -29,19 +29,19 @@ import java.util.List;
 /// linear layer's forward and backward with quantisation included, a whole training step of the
 /// tiny and small models, and the straightforward reference GEMM and the Hopper tensor-core model
 /// (what training would cost with them).
-final class Fp8Cost {
+public final class Fp8Cost {
 
     private Fp8Cost() {
     }
 
     /// One comparison: median seconds of the fp32 and the FP8 variant, and their ratio.
-    record Row(String what, double fp32Seconds, double fp8Seconds) {
+    public record Row(String what, double fp32Seconds, double fp8Seconds) {
         double ratio() {
             return fp8Seconds / fp32Seconds;
         }
     }
 
-    static List<Row> run(PrintStream out, double seconds, boolean withReference) {
+    public static List<Row> run(PrintStream out, double seconds, boolean withReference) {
         List<Row> rows = new ArrayList<>();
         Rng rng = new Rng(11);
         int t = 32;
@@ -121,7 +121,7 @@ final class Fp8Cost {
 
     /// Alternates the two bodies, one timed call each per round, after a warm-up, for about
     /// `seconds` in all; compares the median round of each.
-    static Row compare(PrintStream out, String what, double seconds, Runnable fp32, Runnable fp8) {
+    public static Row compare(PrintStream out, String what, double seconds, Runnable fp32, Runnable fp8) {
         long end = System.nanoTime() + (long) (seconds * 0.25e9);
         while (System.nanoTime() < end) { // warm-up: let the JIT compile both
             fp32.run();

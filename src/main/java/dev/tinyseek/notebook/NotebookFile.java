@@ -1,4 +1,4 @@
-package dev.tinyseek.cli;
+package dev.tinyseek.notebook;
 
 import dev.tinyseek.io.CheckpointException;
 import dev.tinyseek.io.Json;
@@ -18,11 +18,11 @@ import java.util.Map;
 /// and code, with their source), and writing outputs back. Anything malformed (not UTF-8, not
 /// JSON, no `cells` list, a cell that is not an object, a source that is not text) is an
 /// [IllegalArgumentException] of one line naming the file and the cell.
-final class NotebookFile {
+public final class NotebookFile {
 
     /// One cell: `code`, `markdown` or `raw`, and its source text.
-    record Cell(String type, String source) {
-        boolean isCode() {
+    public record Cell(String type, String source) {
+        public boolean isCode() {
             return type.equals("code");
         }
     }
@@ -31,7 +31,7 @@ final class NotebookFile {
     }
 
     /// Every cell of `notebook`, in order; a JShell script (`.jsh`) is one code cell.
-    static List<Cell> cells(Path notebook) {
+    public static List<Cell> cells(Path notebook) {
         String text = read(notebook);
         if (notebook.toString().endsWith(".jsh")) {
             return List.of(new Cell("code", text));

@@ -1,4 +1,4 @@
-package dev.tinyseek.cli;
+package dev.tinyseek.chart;
 
 import javax.imageio.ImageIO;
 import java.awt.BasicStroke;

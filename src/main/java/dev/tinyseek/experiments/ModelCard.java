@@ -1,4 +1,4 @@
-package dev.tinyseek.cli;
+package dev.tinyseek.experiments;
 
 import dev.tinyseek.io.Json;
 import dev.tinyseek.io.JsonObject;
@@ -37,23 +37,23 @@ import java.util.Map;
 /// @param golden      prompts and their exact greedy continuations (to the end-of-answer token)
 /// @param notes       further lines for the README (measured figures with their commands)
 /// @param figures     the PNG charts in the directory that the README shows (a training curve at least)
-record ModelCard(String name, String title, String description, List<String> commands, double seconds,
+public record ModelCard(String name, String title, String description, List<String> commands, double seconds,
                  String machine, Eval eval, List<Golden> golden, List<String> notes, List<Figure> figures) {
 
-    static final String JSON = "card.json";
-    static final String README = "README.md";
-    static final String LOSS_PLOT = "loss.png";
+    public static final String JSON = "card.json";
+    public static final String README = "README.md";
+    public static final String LOSS_PLOT = "loss.png";
 
     /// Held-out exact match on addition problems: the first `problems` problems of
     /// `Addition(digits, reversed, padded = true).heldOut(problems, seed)`, greedy answers of
     /// at most `maxAnswer` tokens; `right` of them verified correct.
-    record Eval(int digits, boolean reversed, int problems, long seed, int maxAnswer, int right) {
+    public record Eval(int digits, boolean reversed, int problems, long seed, int maxAnswer, int right) {
 
-        Task task() {
+        public Task task() {
             return new Addition(digits, reversed, true);
         }
 
-        double accuracy() {
+        public double accuracy() {
             return (double) right / problems;
         }
 
@@ -65,15 +65,15 @@ record ModelCard(String name, String title, String description, List<String> com
     }
 
     /// A prompt and the model's greedy answer to it (the text before the end-of-answer token).
-    record Golden(String prompt, String answer) {
+    public record Golden(String prompt, String answer) {
     }
 
     /// A chart in the model's directory and what it shows.
-    record Figure(String file, String caption) {
+    public record Figure(String file, String caption) {
     }
 
     /// What a card shows when `card.json` lists no figures: the training loss.
-    static final List<Figure> LOSS_ONLY = List.of(new Figure(LOSS_PLOT, "training loss"));
+    public static final List<Figure> LOSS_ONLY = List.of(new Figure(LOSS_PLOT, "training loss"));
 
     // ---- card.json -----------------------------------------------------------------------
 
@@ -110,7 +110,7 @@ record ModelCard(String name, String title, String description, List<String> com
         return m;
     }
 
-    static ModelCard read(Path dir) throws IOException {
+    public static ModelCard read(Path dir) throws IOException {
         Path f = dir.resolve(JSON);
         if (!Files.isRegularFile(f)) {
             throw new IOException(f + " is missing: every directory in tiny-models/ needs its card (make it with 'tinyseek models make NAME')");
@@ -145,7 +145,7 @@ record ModelCard(String name, String title, String description, List<String> com
     }
 
     /// Writes `card.json` and the `README.md` rendered from it.
-    void write(Path dir) throws IOException {
+    public void write(Path dir) throws IOException {
         Files.writeString(dir.resolve(JSON), Json.write(toJson(), true) + "\n");
         Files.writeString(dir.resolve(README), render());
     }
@@ -153,7 +153,7 @@ record ModelCard(String name, String title, String description, List<String> com
     // ---- README.md -----------------------------------------------------------------------
 
     /// The human-readable card, made only from the fields of this record.
-    String render() {
+    public String render() {
         StringBuilder sb = new StringBuilder();
         sb.append("# ").append(name).append("\n\n").append(title).append("\n\n").append(description).append("\n\n");
         sb.append("## How it was made\n\n```sh\n");
@@ -191,7 +191,7 @@ record ModelCard(String name, String title, String description, List<String> com
 
     /// Loads the model in `dir` and recomputes what its card states; returns the disagreements
     /// (empty when the card is right).
-    static List<String> check(Path dir) throws IOException {
+    public static List<String> check(Path dir) throws IOException {
         List<String> wrong = new ArrayList<>();
         ModelCard card = read(dir);
         if (!card.name.equals(dir.getFileName().toString())) {

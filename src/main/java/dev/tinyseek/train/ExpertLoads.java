@@ -1,20 +1,19 @@
-package dev.tinyseek.cli;
+package dev.tinyseek.train;
 
 import dev.tinyseek.moe.LoadStats;
-import dev.tinyseek.train.Trainer;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /// Expert-load figures from a training history: the maximum violation per MoE layer, and a
 /// heatmap matrix (experts × steps) for plots.
-final class ExpertLoads {
+public final class ExpertLoads {
 
     private ExpertLoads() {
     }
 
     /// Max violation of each MoE layer, averaged over the last tenth of the steps.
-    static double[] lastTenthViolation(Trainer.History h) {
+    public static double[] lastTenthViolation(Trainer.History h) {
         List<Trainer.Step> steps = h.steps();
         int layers = steps.get(0).expertLoads().length;
         double[] v = new double[layers];
@@ -31,7 +30,7 @@ final class ExpertLoads {
     }
 
     /// `layers[i]`: the model layer number of the i-th MoE layer.
-    static String summary(Trainer.History h, int[] layers) {
+    public static String summary(Trainer.History h, int[] layers) {
         double[] v = lastTenthViolation(h);
         List<String> parts = new ArrayList<>();
         for (int l = 0; l < v.length; l++) {
@@ -41,7 +40,7 @@ final class ExpertLoads {
     }
 
     /// Max violation of MoE layer `layer` (−1: the last) at every step.
-    static double[] violationByStep(Trainer.History h, int layer) {
+    public static double[] violationByStep(Trainer.History h, int layer) {
         return h.steps().stream().mapToDouble(st -> {
             int[][] loads = st.expertLoads();
             return LoadStats.maxViolation(loads[layer < 0 ? loads.length - 1 : layer]);
@@ -49,13 +48,13 @@ final class ExpertLoads {
     }
 
     /// Steps per bucket of [#byStep] (the first of two sizes when the steps do not divide evenly).
-    static int window(Trainer.History h, int columns) {
+    public static int window(Trainer.History h, int columns) {
         int n = h.steps().size();
         return (int) Math.ceil((double) n / Math.min(columns, n));
     }
 
     /// `[experts][columns]` tokens per expert, steps averaged into at most `columns` buckets.
-    static double[][] byStep(Trainer.History h, int layer, int columns) {
+    public static double[][] byStep(Trainer.History h, int layer, int columns) {
         List<Trainer.Step> steps = h.steps();
         int l = layer < 0 ? steps.get(0).expertLoads().length - 1 : layer;
         int e = steps.get(0).expertLoads()[l].length;

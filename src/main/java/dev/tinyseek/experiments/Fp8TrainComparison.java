@@ -1,5 +1,6 @@
-package dev.tinyseek.cli;
+package dev.tinyseek.experiments;
 
+import dev.tinyseek.chart.Plot;
 import dev.tinyseek.model.ModelConfig;
 import dev.tinyseek.model.Transformer;
 import dev.tinyseek.nn.Fp8Recipe;
@@ -34,15 +35,17 @@ import java.util.Map;
 /// The last run is the yardstick: fp32 again, from the same initial weights, on other batches of
 /// the same task. How far it lands from the first fp32 run is how much any small change of the
 /// trajectory moves these curves; an FP8 difference of that size is not a precision effect.
-final class Fp8TrainComparison {
+public final class Fp8TrainComparison {
 
     private Fp8TrainComparison() {
     }
 
-    record Run(String name, Precision precision, Fp8Recipe recipe, long dataSeedOffset) {
+    public record Run(String name, Precision precision, Fp8Recipe recipe, long dataSeedOffset) {
     }
 
-    static void run(PrintStream out, Path dir, String preset, int steps, int batch, int digits, int window, int evalProblems, long seed)
+    /// Trains fp32 and the FP8 variants on the same seed and data, prints the table and writes
+    /// `train_loss.png` and `train_reldiff.png` to `dir`; returns the windowed loss curves.
+    public static Fp8Ablations.Chart run(PrintStream out, Path dir, String preset, int steps, int batch, int digits, int window, int evalProblems, long seed)
             throws IOException {
         ModelConfig cfg = ModelConfig.preset(preset);
         int tile = cfg.hiddenSize() >= 256 ? 128 : 32;
@@ -124,10 +127,11 @@ final class Fp8TrainComparison {
         Path diff = dir.resolve("train_reldiff.png");
         Plot.lines(diff, "|loss - fp32 loss| / fp32 loss, per window of " + window + " steps", "step", "relative difference (%)", diffs);
         out.println("wrote " + loss + " and " + diff);
+        return new Fp8Ablations.Chart(loss, curves);
     }
 
     /// Means of consecutive windows of `w` values (a last partial window is dropped unless it is the only one).
-    static double[] windowMeans(double[] x, int w) {
+    public static double[] windowMeans(double[] x, int w) {
         int n = Math.max(1, x.length / w);
         int len = Math.min(w, x.length);
         double[] m = new double[n];
