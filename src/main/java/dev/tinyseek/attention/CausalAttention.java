@@ -154,14 +154,17 @@ public final class CausalAttention {
                 gemm.gemm(false, true, tq, tk, dvd, doh, 0, vh, 0, dp, 0, false);        // dP = dO Vᵀ
                 gemm.gemm(true, false, tk, dvd, tq, s.probs, pOff, doh, 0, dvh, 0, false); // dV = Pᵀ dO
                 for (int i = 0; i < tq; i++) {                                             // dS
-                    int row = i * tk, prow = pOff + i * tk;
+                    // masked keys (j > pos0 + i) have P = 0: their terms of the dot and their dS are
+                    // zeros, which change no sum, so the loops stop at the last key the row sees
+                    int row = i * tk, prow = pOff + i * tk, seen = s.pos0 + i + 1;
                     float dot = 0f;
-                    for (int j = 0; j < tk; j++) {
+                    for (int j = 0; j < seen; j++) {
                         dot += s.probs[prow + j] * dp[row + j];
                     }
-                    for (int j = 0; j < tk; j++) {
+                    for (int j = 0; j < seen; j++) {
                         ds[row + j] = s.probs[prow + j] * (dp[row + j] - dot) * s.scale;
                     }
+                    java.util.Arrays.fill(ds, row + seen, row + tk, 0f);
                 }
                 gemm.gemm(false, false, tq, dqk, tk, ds, 0, kh, 0, dqh, 0, false);       // dQ = dS K
                 gemm.gemm(true, false, tk, dqk, tq, ds, 0, qh, 0, dkh, 0, false);        // dK = dSᵀ Q

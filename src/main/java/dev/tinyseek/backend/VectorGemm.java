@@ -13,8 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
 ///
 /// How it is fast without giving up the summation order:
 /// 1. `op(B)` is packed into panels of `NR = 2 × lanes` columns (32 on AVX-512, 16 on AVX2),
-///    `panel[p][0..NR)` = `B[p, j0..j0+NR)`, zero beyond the last column; and the `MR = 8` rows
-///    of `A` that a task works on into `ap[p][0..MR)`, zero beyond the last row.
+///    `panel[p][0..NR)` = `B[p, j0..j0+NR)`, zero beyond the last column. A block of `MR = 8`
+///    rows of `A` is read where it lies; only the last, shorter block is packed into
+///    `ap[p][0..MR)`, zero beyond the last row.
 /// 2. The micro-kernel holds the whole `MR × NR` tile of `C` in 16 vector registers and runs
 ///    `p = 0..K-1` in order: broadcast `A[r, p]`, load two vectors of `B[p, ·]`, and for each
 ///    accumulator `c = c + a · b` (a multiply, then an add: two roundings, exactly the naive
@@ -82,47 +83,57 @@ public final class VectorGemm implements Gemm {
             for (int t = from; t < to; t++) {
                 int rb = t / panels, q = t % panels;
                 int i0 = rb * MR;
-                if (rb != packedBlock) {
-                    packA(ap, transA, a, aOff, m, k, i0);
-                    packedBlock = rb;
+                int rows = Math.min(MR, m - i0), cols = n - q * NR;
+                int cBase = cOff + i0 * n + q * NR;
+                if (rows == MR) { // a full block of rows: A is read where it lies, element (r, p) at base + r·rowStep + p·kStep
+                    int base = transA ? aOff + i0 : aOff + i0 * k;
+                    kernel(a, base, transA ? 1 : k, transA ? m : 1, bp, q * k * NR, k, tile);
+                } else { // the last rows: packed, zero-padded to MR
+                    if (rb != packedBlock) {
+                        packA(ap, transA, a, aOff, m, k, i0);
+                        packedBlock = rb;
+                    }
+                    kernel(ap, 0, 1, MR, bp, q * k * NR, k, tile);
                 }
-                kernel(ap, bp, q * k * NR, k, tile);
-                writeBack(tile, c, cOff + i0 * n + q * NR, n, Math.min(MR, m - i0), n - q * NR, accumulate);
+                writeBack(tile, c, cBase, n, rows, cols, accumulate);
             }
         });
     }
 
-    /// The micro-kernel: `tile[r][j] = Σ_p ap[p][r] · bp[p][j]` for `r < MR`, `j < NR`, `p` in
-    /// order, with the 8 × 2 vectors of the tile in registers.
-    private static void kernel(float[] ap, float[] bp, int bBase, int k, float[] tile) {
+    /// The micro-kernel: `Σ_p A[r, p] · bp[p][j]` for `r < MR`, `j < NR`, `p` in order, with the
+    /// 8 × 2 vectors of the tile in registers. `A[r, p]` is `a[aBase + r·rowStep + p·kStep]`: the
+    /// packed block (`rowStep` 1, `kStep` MR), or `A` itself (`[M, K]`: `K`, 1; `[K, M]`: 1, `M`).
+    private static void kernel(float[] a, int aBase, int rowStep, int kStep, float[] bp, int bBase, int k, float[] tile) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
         FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
-        for (int p = 0, ai = 0, bi = bBase; p < k; p++, ai += MR, bi += NR) {
+        int a0 = aBase, a1 = a0 + rowStep, a2 = a1 + rowStep, a3 = a2 + rowStep;
+        int a4 = a3 + rowStep, a5 = a4 + rowStep, a6 = a5 + rowStep, a7 = a6 + rowStep;
+        for (int p = 0, ai = 0, bi = bBase; p < k; p++, ai += kStep, bi += NR) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + LANES);
-            FloatVector av = FloatVector.broadcast(S, ap[ai]);
+            FloatVector av = FloatVector.broadcast(S, a[a0 + ai]);
             c00 = c00.add(av.mul(b0));
             c01 = c01.add(av.mul(b1));
-            av = FloatVector.broadcast(S, ap[ai + 1]);
+            av = FloatVector.broadcast(S, a[a1 + ai]);
             c10 = c10.add(av.mul(b0));
             c11 = c11.add(av.mul(b1));
-            av = FloatVector.broadcast(S, ap[ai + 2]);
+            av = FloatVector.broadcast(S, a[a2 + ai]);
             c20 = c20.add(av.mul(b0));
             c21 = c21.add(av.mul(b1));
-            av = FloatVector.broadcast(S, ap[ai + 3]);
+            av = FloatVector.broadcast(S, a[a3 + ai]);
             c30 = c30.add(av.mul(b0));
             c31 = c31.add(av.mul(b1));
-            av = FloatVector.broadcast(S, ap[ai + 4]);
+            av = FloatVector.broadcast(S, a[a4 + ai]);
             c40 = c40.add(av.mul(b0));
             c41 = c41.add(av.mul(b1));
-            av = FloatVector.broadcast(S, ap[ai + 5]);
+            av = FloatVector.broadcast(S, a[a5 + ai]);
             c50 = c50.add(av.mul(b0));
             c51 = c51.add(av.mul(b1));
-            av = FloatVector.broadcast(S, ap[ai + 6]);
+            av = FloatVector.broadcast(S, a[a6 + ai]);
             c60 = c60.add(av.mul(b0));
             c61 = c61.add(av.mul(b1));
-            av = FloatVector.broadcast(S, ap[ai + 7]);
+            av = FloatVector.broadcast(S, a[a7 + ai]);
             c70 = c70.add(av.mul(b0));
             c71 = c71.add(av.mul(b1));
         }

@@ -241,10 +241,9 @@ public final class BackendBench {
         AdamW opt = AdamW.deepseek(model.params());
         return () -> {
             Transformer.Saved s = model.forward(tokens, batch, seqLen);
-            CrossEntropy.forward(s.logits(), targets, CrossEntropy.IGNORE, n, v);
             model.zeroGrad();
             float[] dl = new float[n * v];
-            CrossEntropy.backward(dl, s.logits(), targets, CrossEntropy.IGNORE, n, v, 1f);
+            CrossEntropy.forwardBackward(dl, s.logits(), targets, CrossEntropy.IGNORE, n, v, 1f);
             model.backward(s, dl);
             opt.step(1e-4);
         };

@@ -22,7 +22,9 @@ public final class SwiGluMlp implements FeedForward {
                         float[] u,  // [N, F] up(x)
                         float[] h,  // [N, F] silu(g) ⊙ u
                         float[] y,  // [N, C]
-                        int n) implements FeedForward.Saved {
+                        int n,
+                        float[] sigma) implements FeedForward.Saved { // [N, F] σ(g), so that backward needs no exp
+
     }
 
     public SwiGluMlp(String prefix, int dim, int hidden, Rng rng, double std) {
@@ -42,10 +44,10 @@ public final class SwiGluMlp implements FeedForward {
     public Saved forward(float[] x, int n, DecodingWeights w) {
         float[] g = gate.forward(x, n, w);
         float[] u = up.forward(x, n, w);
-        float[] h = new float[n * hidden];
-        Swiglu.forward(h, g, u, n, hidden);
+        float[] h = new float[n * hidden], sigma = new float[n * hidden];
+        Swiglu.forwardKeepingSigmoid(h, sigma, g, u, n, hidden);
         float[] y = down.forward(h, n, w);
-        return new Saved(x, g, u, h, y, n);
+        return new Saved(x, g, u, h, y, n, sigma);
     }
 
     @Override
@@ -60,7 +62,7 @@ public final class SwiGluMlp implements FeedForward {
         float[] dh = down.backward(dy, s.h, s.n);
         float[] dg = new float[s.n * hidden];
         float[] du = new float[s.n * hidden];
-        Swiglu.backward(dg, du, dh, s.g, s.u, s.n, hidden);
+        Swiglu.backwardFromSigmoid(dg, du, dh, s.sigma, s.g, s.u, s.n, hidden);
         float[] dx = gate.backward(dg, s.x, s.n);
         float[] dxUp = up.backward(du, s.x, s.n);
         for (int i = 0; i < dx.length; i++) {

@@ -84,6 +84,59 @@ public final class CrossEntropy {
         });
     }
 
+    /// [#forward] and [#backward] in one pass over the logits, for a training step: the same loss
+    /// and the same gradients to the bit (each row's `exp(z_j − max)` is computed once, kept in a
+    /// scratch row, and used for both the sum and the gradient, where the two methods above compute
+    /// it three times). [#forward] and [#backward] stay the readable control (`CrossEntropyTest`).
+    public static Result forwardBackward(float[] dlogits, // [N, V], accumulated
+                                         float[] logits,  // [N, V]
+                                         int[] targets,   // [N]
+                                         int ignoreIndex, int n, int v, float scale) {
+        Shapes.check("cross-entropy", "dlogits", dlogits, n, v);
+        Shapes.check("cross-entropy", "logits", logits, n, v);
+        Shapes.check("cross-entropy", "targets", targets, n);
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            if (targets[i] != ignoreIndex) {
+                checkTarget(targets[i], i, v);
+                count++;
+            }
+        }
+        if (count == 0) {
+            return new Result(0, 0);
+        }
+        float g = scale / count;
+        double[] rowLoss = new double[n];
+        Parallel.forRange(n, Parallel.grainFor(20L * v), (from, to) -> {
+            double[] e = new double[v]; // [V] exp(z − max) of the current row
+            for (int i = from; i < to; i++) {
+                int t = targets[i];
+                if (t == ignoreIndex) {
+                    continue;
+                }
+                int off = i * v;
+                float max = rowMax(logits, off, v);
+                double s = 0;
+                for (int j = 0; j < v; j++) {
+                    e[j] = Math.exp(logits[off + j] - max);
+                    s += e[j];
+                }
+                rowLoss[i] = Math.log(s) - ((double) logits[off + t] - max);
+                for (int j = 0; j < v; j++) {
+                    float p = (float) (e[j] / s);
+                    dlogits[off + j] += g * (j == t ? p - 1f : p);
+                }
+            }
+        });
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            if (targets[i] != ignoreIndex) {
+                sum += rowLoss[i];
+            }
+        }
+        return new Result(sum / count, count);
+    }
+
     /// `log Σ_j exp(z_j)` of one row, computed stably in double.
     public static double logSumExp(float[] z, int off, int v) {
         float max = rowMax(z, off, v);

@@ -49,4 +49,45 @@ public final class Swiglu {
             dg[i] += dh[i] * u[i] * (s * (1f + g[i] * (1f - s)));
         }
     }
+
+    // ---- the same, with σ(g) computed once ---------------------------------------------------
+
+    /// [#forward], also writing `σ(g)` into `sigma` for [#backwardFromSigmoid]: the same `h` to the
+    /// bit, and a backward that needs no `exp` (`exp` is most of these two passes' time).
+    public static void forwardKeepingSigmoid(float[] h,     // [N, F]
+                                             float[] sigma, // [N, F] out: σ(g)
+                                             float[] g,     // [N, F]
+                                             float[] u,     // [N, F]
+                                             int n, int f) {
+        Shapes.check("swiglu", "h", h, n, f);
+        Shapes.check("swiglu", "sigma", sigma, n, f);
+        Shapes.check("swiglu", "g", g, n, f);
+        Shapes.check("swiglu", "u", u, n, f);
+        for (int i = 0; i < n * f; i++) {
+            float s = sigmoid(g[i]);
+            sigma[i] = s;
+            h[i] = g[i] * s * u[i];
+        }
+    }
+
+    /// [#backward] with `σ(g)` read from [#forwardKeepingSigmoid]: the same gradients to the bit.
+    public static void backwardFromSigmoid(float[] dg,    // [N, F], accumulated
+                                           float[] du,    // [N, F], accumulated
+                                           float[] dh,    // [N, F]
+                                           float[] sigma, // [N, F] σ(g)
+                                           float[] g,     // [N, F]
+                                           float[] u,     // [N, F]
+                                           int n, int f) {
+        Shapes.check("swiglu backward", "dh", dh, n, f);
+        Shapes.check("swiglu backward", "dg", dg, n, f);
+        Shapes.check("swiglu backward", "du", du, n, f);
+        Shapes.check("swiglu backward", "sigma", sigma, n, f);
+        Shapes.check("swiglu backward", "g", g, n, f);
+        Shapes.check("swiglu backward", "u", u, n, f);
+        for (int i = 0; i < n * f; i++) {
+            float s = sigma[i];
+            du[i] += dh[i] * (g[i] * s);
+            dg[i] += dh[i] * u[i] * (s * (1f + g[i] * (1f - s)));
+        }
+    }
 }

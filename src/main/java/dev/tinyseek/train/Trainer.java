@@ -162,9 +162,10 @@ public final class Trainer {
             long t0 = System.nanoTime();
             Batch batch = data.get();
             int n = batch.b() * batch.t(), v = model.config.vocabSize();
-            // 1. forward and loss
+            // 1. forward, loss and its gradient on the logits (one pass over them)
             Transformer.Saved fwd = model.forward(batch.inputs(), batch.b(), batch.t());
-            CrossEntropy.Result ce = CrossEntropy.forward(fwd.logits(), batch.targets(), CrossEntropy.IGNORE, n, v);
+            float[] dlogits = new float[n * v];
+            CrossEntropy.Result ce = CrossEntropy.forwardBackward(dlogits, fwd.logits(), batch.targets(), CrossEntropy.IGNORE, n, v, 1f);
             if (!Double.isFinite(ce.loss())) {
                 checkFinite(params, s, false); // names the weight, if one went bad
                 throw new NonFiniteException("step " + s + ": the loss is " + ce.loss() + " (the logits of lm_head "
@@ -177,16 +178,14 @@ public final class Trainer {
             double lambda = mtpWeight.at(s, o.steps()); // the schedule spans the whole run, resumed or not
             for (int k = 1; k <= mtp.size(); k++) {
                 int[] ahead = shiftTargets(batch, k);
-                CrossEntropy.Result r = CrossEntropy.forward(mtp.get(k - 1).logits(), ahead, CrossEntropy.IGNORE, n, v);
-                mtpLoss += r.loss() / mtp.size();
                 float[] d = new float[n * v];
-                CrossEntropy.backward(d, mtp.get(k - 1).logits(), ahead, CrossEntropy.IGNORE, n, v, (float) (lambda / mtp.size()));
+                CrossEntropy.Result r = CrossEntropy.forwardBackward(d, mtp.get(k - 1).logits(), ahead, CrossEntropy.IGNORE, n, v,
+                        (float) (lambda / mtp.size()));
+                mtpLoss += r.loss() / mtp.size();
                 dMtp.add(d);
             }
             // 2. backward
             model.zeroGrad();
-            float[] dlogits = new float[n * v];
-            CrossEntropy.backward(dlogits, fwd.logits(), batch.targets(), CrossEntropy.IGNORE, n, v, 1f);
             model.backward(fwd, dlogits, mtp, dMtp);
             checkFinite(params, s, true);
             // 3. clip, update

@@ -163,4 +163,35 @@ class CrossEntropyTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("targets has 1 ints but needs 2");
     }
+
+    /// The one-pass training form keeps the summation orders of the two methods, so it equals
+    /// them bit for bit: the loss (a double), the count, and gradients added onto what was there.
+    @Test
+    void forwardBackwardInOnePassEqualsForwardThenBackwardBitForBit() {
+        record WithStart(Case c, float[] start) { // start: [N, V] what dlogits holds before
+        }
+        Property.forAll("forwardBackward == forward + backward", g -> {
+            Case c = make(g);
+            return new WithStart(c, g.floats(c.n() * c.v()));
+        }, o -> {
+            Case c = o.c();
+            float[] start = o.start();
+            CrossEntropy.Result expected = CrossEntropy.forward(c.logits(), c.targets(), IGNORE, c.n(), c.v());
+            float[] dExpected = start.clone();
+            CrossEntropy.backward(dExpected, c.logits(), c.targets(), IGNORE, c.n(), c.v(), c.scale());
+            float[] dActual = start.clone();
+            CrossEntropy.Result actual = CrossEntropy.forwardBackward(dActual, c.logits(), c.targets(), IGNORE, c.n(), c.v(), c.scale());
+            assertThat(Double.doubleToRawLongBits(actual.loss())).as("loss %s vs %s", actual.loss(), expected.loss())
+                    .isEqualTo(Double.doubleToRawLongBits(expected.loss()));
+            assertThat(actual.count()).isEqualTo(expected.count());
+            GradCheck.assertBitEqual("dlogits", dExpected, dActual);
+        });
+    }
+
+    @Test
+    void forwardBackwardNamesATargetOutsideTheVocabulary() {
+        assertThatThrownBy(() -> CrossEntropy.forwardBackward(new float[6], new float[6], new int[] {0, 3}, IGNORE, 2, 3, 1f))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("target 3 at row 1");
+    }
 }

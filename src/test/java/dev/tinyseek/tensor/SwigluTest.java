@@ -82,4 +82,28 @@ class SwigluTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("g has 7 floats but shape [2, 3] needs 6");
     }
+
+    /// The pair that keeps `σ(g)` from forward for backward computes every product in the same
+    /// order as [Swiglu#forward] and [Swiglu#backward], so it equals them bit for bit.
+    @Test
+    void keepingTheSigmoidGivesTheSameBitsAsRecomputingIt() {
+        record WithStart(Case c, float[] dg0, float[] du0) { // dg0, du0: [N, F] what the gradients hold before
+        }
+        Property.forAll("forwardKeepingSigmoid/backwardFromSigmoid == forward/backward", g -> {
+            Case c = make(g);
+            return new WithStart(c, g.floats(c.n() * c.f()), g.floats(c.n() * c.f()));
+        }, w -> {
+            Case c = w.c();
+            int n = c.n(), f = c.f();
+            float[] h = new float[n * f], hFast = new float[n * f], sigma = new float[n * f];
+            Swiglu.forward(h, c.g(), c.u(), n, f);
+            Swiglu.forwardKeepingSigmoid(hFast, sigma, c.g(), c.u(), n, f);
+            GradCheck.assertBitEqual("h", h, hFast);
+            float[] dg = w.dg0().clone(), du = w.du0().clone(), dgFast = w.dg0().clone(), duFast = w.du0().clone();
+            Swiglu.backward(dg, du, c.dh(), c.g(), c.u(), n, f);
+            Swiglu.backwardFromSigmoid(dgFast, duFast, c.dh(), sigma, c.g(), c.u(), n, f);
+            GradCheck.assertBitEqual("dg", dg, dgFast);
+            GradCheck.assertBitEqual("du", du, duFast);
+        });
+    }
 }
