@@ -64,7 +64,7 @@ final class TrainCommand implements Main.Command {
     static Args spec() {
         return new Args("train", "Trains a model from scratch on a synthetic task, reports held-out exact-match accuracy,\n"
                 + "and saves a checkpoint directory (config.json + model.safetensors).")
-                .option("task", "NAME", "addition", "task to train on: addition")
+                .option("task", "NAME", "addition", "task to train on: addition | text (Tiny Shakespeare, BPE 512; batch 16 x 64)")
                 .option("digits", "N", "2", "digits per operand (addition)")
                 .flag("no-reverse", "write sums most-significant digit first (default: least-significant first)")
                 .option("preset", "NAME", "tiny", "model shape: tiny | small")
@@ -104,6 +104,9 @@ final class TrainCommand implements Main.Command {
         if (!a.parse(argv)) {
             out.print(a.usage());
             return 0;
+        }
+        if (a.choice("task", "addition", "text").equals("text")) {
+            return TextTrain.run(a, out);
         }
         // 1. on --resume, the run's settings come from its trainer_state.json
         TrainingState.Saved resumed = null;
