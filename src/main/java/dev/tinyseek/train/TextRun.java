@@ -73,6 +73,11 @@ public final class TextRun {
         return train(TextCorpus.shakespeare(), TextCorpus.shakespeareTokenizer(), s, progress);
     }
 
+    /// The token stream training batches are cut from: the training split only.
+    public static int[] trainingTokens(TextCorpus corpus, Tokenizer tok) {
+        return tok.encode(corpus.train());
+    }
+
     /// Trains on `corpus`'s training split, tokenized by `tok`, and evaluates on its held-out split.
     ///
     /// @throws IllegalArgumentException if the tokenizer's vocabulary does not fit the model's
@@ -81,7 +86,7 @@ public final class TextRun {
             throw new IllegalArgumentException("the tokenizer has " + tok.vocabSize() + " tokens but the model's vocab_size is "
                     + s.config().vocabSize() + "; use config.withVocabSize(" + tok.vocabSize() + ")");
         }
-        int[] train = tok.encode(corpus.train());
+        int[] train = trainingTokens(corpus, tok);
         int[] heldOut = tok.encode(corpus.heldOut());
         Transformer model = new Transformer(s.config(), s.seed());
         model.setPrecision(s.precision(), s.recipe());
