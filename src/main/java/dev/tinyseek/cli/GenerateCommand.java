@@ -30,7 +30,7 @@ final class GenerateCommand implements Main.Command {
                 .option("seed", "N", "0", "seed of the sampler")
                 .flag("speculative", "draft with the model's MTP modules and verify in one step (same output distribution)")
                 .option("draft-depth", "N", "all", "with --speculative: tokens drafted a round, 1 .. the MTP modules (all = every module)")
-                .flag("no-stop", "do not stop at a newline");
+                .flag("no-stop", "do not stop at a newline (a text model never stops there)");
     }
 
     /// The checkpoint's `tokenizer.json` when it has one, plain bytes (ids 0..255) otherwise;
@@ -73,7 +73,7 @@ final class GenerateCommand implements Main.Command {
                     + "(max_position_embeddings) is %d", maxNew, ctx - promptTokens, promptTokens, ctx);
         }
         int[] newline = tok.encode("\n");
-        int stop = a.isSet("no-stop") || newline.length != 1 ? -1 : newline[0];
+        int stop = a.isSet("no-stop") || newline.length != 1 || TextTrain.isText(dir) ? -1 : newline[0]; // text runs on
         int[] tokens;
         SpeculativeDecoder.Result spec = null;
         if (a.isSet("speculative")) {

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /// `tinyseek text-experiments`: DeepSeek-V3's FP8 and MTP claims measured on the text task.
 ///
@@ -31,7 +32,7 @@ final class TextExperimentsCommand implements Main.Command {
     static Args spec() {
         return new Args("text-experiments", "run: one training run on Tiny Shakespeare (tiny shape, vocabulary 512);\n"
                 + "report: the FP8 gap, the MTP ablation and speculative decoding over the runs in --out.")
-                .positional("MODE", "run | report")
+                .positional("MODE", "run | report | card")
                 .option("variant", "NAME", "fp32", "run: fp32 | fp8 (DeepSeek-V3's FP8 recipe) | mtp (fp32 with one MTP module, lambda 0.3)")
                 .option("seed", "N", "1", "run: seed of weights and batches")
                 .option("steps", "N", "400", "run: optimizer steps (batch 16 x 64 tokens, peak lr 3e-3)")
@@ -39,6 +40,7 @@ final class TextExperimentsCommand implements Main.Command {
                 .option("eval-windows", "N", "64", "run: held-out windows of 64 tokens per evaluation (the same ones every time)")
                 .option("prompts", "N", "20", "report: held-out prompts for speculative decoding")
                 .option("rounds", "N", "3", "report: interleaved timing rounds (best of each)")
+                .option("model", "DIR", null, "card: the text model to measure and write text-card.json and README.md for")
                 .option("threads", "N", "1", "worker threads")
                 .option("out", "DIR", "runs/text-experiments", "directory of the runs");
     }
@@ -68,9 +70,44 @@ final class TextExperimentsCommand implements Main.Command {
                         r.heldOut().loss(), r.heldOut().bitsPerByte(), 100 * r.heldOut().accuracy(), r.history().seconds());
             }
             case "report" -> TextReport.report(dir, a.integer("prompts", 1, 10_000), a.integer("rounds", 1, 100), out);
-            default -> throw new Args.UsageException("MODE " + mode + " is not valid; expected run or report");
+            case "card" -> card(Path.of(a.string("model")), out);
+            default -> throw new Args.UsageException("MODE " + mode + " is not valid; expected run, report or card");
         }
         return 0;
+    }
+
+    /// Writes the card of the text model in `model` (trained by `text-experiments run`), and its
+    /// held-out curve as `heldout.png`.
+    static void card(Path model, PrintStream out) throws Exception {
+        Map<String, List<TextReport.Run>> one = TextReport.read(model.getParent());
+        TextReport.Run run = one.values().stream().flatMap(List::stream).filter(r -> model.getFileName().toString()
+                .equals(r.variant() + "-seed" + r.seed())).findFirst().orElse(null);
+        Map<String, String> meta;
+        try (var f = dev.tinyseek.io.SafetensorsFile.open(model.resolve(dev.tinyseek.model.Checkpoint.WEIGHTS))) {
+            meta = f.metadata();
+        }
+        String variant = meta.get("variant"), seed = meta.get("seed"), steps = meta.get("steps");
+        String description = "A small language model in the DeepSeek-V3 shape trained on Tiny Shakespeare: the `tiny` preset "
+                + "(hidden size 64, 2 layers: a dense first layer, then a MoE layer with 8 routed experts, top 2, sigmoid gate, "
+                + "auxiliary-loss-free bias, and 1 shared expert; Multi-head Latent Attention) with a 512-token byte-level BPE "
+                + "vocabulary learned from the training split"
+                + ("mtp".equals(variant) ? ", plus one Multi-Token Prediction module trained with weight 0.3" : "")
+                + ". Trained in " + ("fp8".equals(variant) ? "simulated FP8" : "fp32") + " with AdamW, " + steps
+                + " steps of 16 windows of 64 tokens (peak learning rate 3e-3). Try it with "
+                + "`./tinyseek generate tiny-models/" + model.getFileName() + " --no-stop --max-new 48 --prompt 'ROMEO:'`"
+                + ("mtp".equals(variant) ? " (add `--speculative` to draft with the MTP module)." : ".");
+        List<String> commands = List.of("tinyseek text-experiments run --variant " + variant + " --seed " + seed + " --steps "
+                + steps + " --out runs/text-experiments", "tinyseek text-experiments card --model runs/text-experiments/"
+                + variant + "-seed" + seed);
+        TextModelCard card = TextModelCard.measure(model, description, commands, Double.parseDouble(meta.get("train_seconds")),
+                "2-core amd64 Linux shared with other jobs, JDK 25");
+        card.write(model);
+        if (run != null) {
+            double[] x = java.util.Arrays.stream(run.steps()).asDoubleStream().toArray();
+            Plot.lines(model.resolve("heldout.png"), "held-out loss, Tiny Shakespeare, " + variant + " seed " + seed, "step",
+                    "held-out loss (nats/token)", List.of(new Plot.Series("first 64 held-out windows", x, run.heldOut())));
+        }
+        out.print(card.render());
     }
 
     /// The three variants' settings: the `tiny` shape with vocabulary 512, batch 16 × 64.

@@ -32,8 +32,9 @@ final class TextTrain {
     private TextTrain() {
     }
 
-    /// The settings of `--task text` from `train`'s parsed options (batch 16 × 64 and 64
-    /// held-out windows per evaluation unless given).
+    /// The settings of `--task text` from `train`'s parsed options: batch 16 × 64 unless given;
+    /// `--eval-problems N` held-out windows per evaluation (default 64, and the whole held-out split
+    /// at the end; with N given, N windows at the end too).
     static TextRun.Settings settings(Args a) {
         for (String g : a.given()) {
             if (NOT_FOR_TEXT.contains(g)) {
@@ -57,10 +58,11 @@ final class TextTrain {
         int steps = a.integer("steps", 1, 10_000_000);
         int batch = a.given().contains("batch") ? a.integer("batch", 1, 65536) : 16;
         int seqLen = a.string("seq-len").equals("auto") ? 64 : a.integer("seq-len", 2, cfg.maxPositionEmbeddings());
-        int windows = a.given().contains("eval-problems") ? a.integer("eval-problems", 1, 1_000_000) : 64;
+        boolean few = a.given().contains("eval-problems"); // then the final evaluation reads as few windows
+        int windows = few ? a.integer("eval-problems", 1, 1_000_000) : 64;
         return new TextRun.Settings(cfg, precision, precision == Precision.FP8 ? TrainCommand.fp8Recipe(a, cfg) : null,
                 lambda, steps, batch, seqLen, a.number("lr", 1e-7, 1.0), a.longValue("seed"),
-                a.integer("eval-every", 0, 10_000_000), windows);
+                a.integer("eval-every", 0, 10_000_000), windows, few ? windows : Integer.MAX_VALUE);
     }
 
     static int run(Args a, PrintStream out) throws Exception {
@@ -95,11 +97,22 @@ final class TextTrain {
         String prompt = "ROMEO:\n";
         int[] cont = Generator.greedy(r.model(), r.tokenizer().encode(prompt), 32, -1);
         out.println("greedy continuation of " + visible(prompt) + ": " + visible(r.tokenizer().decode(cont)));
-        out.println("try: ./tinyseek generate " + dir + " --no-stop --max-new 64 --prompt 'ROMEO:'");
+        out.println("try: ./tinyseek generate " + dir + " --max-new 64 --prompt 'ROMEO:'");
         return 0;
     }
 
     static final String CURVE = "heldout_curve.csv";
+
+    /// Whether the checkpoint in `dir` is a text model (its weights' metadata says `task: text`).
+    static boolean isText(Path dir) {
+        Path weights = dir.resolve(Checkpoint.WEIGHTS);
+        if (!Files.isRegularFile(weights)) {
+            return false;
+        }
+        try (dev.tinyseek.io.SafetensorsFile f = dev.tinyseek.io.SafetensorsFile.open(weights)) {
+            return "text".equals(f.metadata().get("task"));
+        }
+    }
 
     /// Saves weights, config, the tokenizer and the held-out curve (`step,train_loss,heldout_loss,heldout_accuracy`),
     /// with the final held-out figures in the weights' metadata.

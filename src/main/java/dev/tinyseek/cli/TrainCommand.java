@@ -87,7 +87,7 @@ final class TrainCommand implements Main.Command {
                 .option("clip", "X", "1.0", "global gradient-norm clip (0 = off)")
                 .option("seed", "N", "1", "seed of weights and data: same seed, same losses to the bit")
                 .option("eval-every", "N", "500", "evaluate every N steps (0 = only at the end)")
-                .option("eval-problems", "N", "500", "held-out problems per evaluation")
+                .option("eval-problems", "N", "500", "held-out problems per evaluation (text: held-out windows, 64 and all at the end unless given)")
                 .option("threads", "N", String.valueOf(Runtime.getRuntime().availableProcessors()), "worker threads")
                 .option("out", "DIR", "runs/addition", "checkpoint directory to write")
                 .option("save-every", "N", "0", "also save the checkpoint every N steps (0 = only at the end)")

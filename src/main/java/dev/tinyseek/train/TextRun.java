@@ -27,9 +27,11 @@ public final class TextRun {
     /// precision of the linear layers, the MTP loss weight λ (used when the shape has MTP
     /// modules), the optimizer schedule (peak `lr`, warmup a tenth of the steps, at most 100,
     /// cosine to a tenth), the batch of `batch` windows of `seqLen` tokens, and the evaluation
-    /// (every `evalEvery` steps on the first `evalWindows` held-out windows; 0 = only at the end).
+    /// (every `evalEvery` steps on the first `evalWindows` held-out windows, 0 = only at the end;
+    /// at the end on the first `finalWindows`, `Integer.MAX_VALUE` = the whole held-out split).
     public record Settings(ModelConfig config, Precision precision, Fp8Recipe recipe, double mtpLambda, int steps,
-                           int batch, int seqLen, double lr, long seed, int evalEvery, int evalWindows) {
+                           int batch, int seqLen, double lr, long seed, int evalEvery, int evalWindows,
+                           int finalWindows) {
         public Settings {
             if (precision == Precision.FP8 && recipe == null) {
                 throw new IllegalArgumentException("precision FP8 needs an Fp8Recipe, e.g. Fp8Recipe.deepseek(32)");
@@ -38,23 +40,25 @@ public final class TextRun {
                 throw new IllegalArgumentException("seqLen " + seqLen + " must be in 1.." + config.maxPositionEmbeddings()
                         + " (the model's max_position_embeddings)");
             }
-            if (evalWindows < 1) {
-                throw new IllegalArgumentException("evalWindows " + evalWindows + " must be at least 1");
+            if (evalWindows < 1 || finalWindows < 1) {
+                throw new IllegalArgumentException("evalWindows " + evalWindows + " and finalWindows " + finalWindows
+                        + " must be at least 1");
             }
         }
 
-        /// fp32, no MTP weight change (λ = 0.3), batch 16 × 64, peak learning rate 3e-3, an
+        /// fp32, MTP weight λ = 0.3 (used when the shape has MTP modules), batch 16 × 64, peak learning rate 3e-3, an
         /// evaluation every tenth of the run on 64 windows.
         public static Settings of(ModelConfig config, int steps, long seed) {
-            return new Settings(config, Precision.FP32, null, 0.3, steps, 16, 64, 3e-3, seed, Math.max(1, steps / 10), 64);
+            return new Settings(config, Precision.FP32, null, 0.3, steps, 16, 64, 3e-3, seed, Math.max(1, steps / 10), 64,
+                    Integer.MAX_VALUE);
         }
 
         public Settings withPrecision(Precision p, Fp8Recipe r) {
-            return new Settings(config, p, r, mtpLambda, steps, batch, seqLen, lr, seed, evalEvery, evalWindows);
+            return new Settings(config, p, r, mtpLambda, steps, batch, seqLen, lr, seed, evalEvery, evalWindows, finalWindows);
         }
 
         public Settings withEval(int every, int windows) {
-            return new Settings(config, precision, recipe, mtpLambda, steps, batch, seqLen, lr, seed, every, windows);
+            return new Settings(config, precision, recipe, mtpLambda, steps, batch, seqLen, lr, seed, every, windows, finalWindows);
         }
     }
 
@@ -62,8 +66,8 @@ public final class TextRun {
     public record Point(int step, double trainLoss, double heldOutLoss, double accuracy) {
     }
 
-    /// The trained model, its training history, the held-out curve, and the final evaluation on
-    /// the whole held-out split.
+    /// The trained model, its training history, the held-out curve, and the final evaluation
+    /// (on the whole held-out split unless `finalWindows` says fewer).
     public record Result(Transformer model, Tokenizer tokenizer, Trainer.History history, List<Point> curve,
                          TextEvaluation.Result heldOut) {
     }
@@ -104,7 +108,7 @@ public final class TextRun {
             int step = e.get("step").intValue();
             curve.add(new Point(step, h.steps().get(step - 1).loss(), e.get("heldout_loss"), e.get("heldout_accuracy")));
         }
-        TextEvaluation.Result all = TextEvaluation.evaluate(model, tok, heldOut, s.seqLen());
+        TextEvaluation.Result all = TextEvaluation.evaluate(model, tok, heldOut, s.seqLen(), s.finalWindows());
         return new Result(model, tok, h, curve, all);
     }
 }
