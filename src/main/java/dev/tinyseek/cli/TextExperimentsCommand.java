@@ -79,9 +79,6 @@ final class TextExperimentsCommand implements Main.Command {
     /// Writes the card of the text model in `model` (trained by `text-experiments run`), and its
     /// held-out curve as `heldout.png`.
     static void card(Path model, PrintStream out) throws Exception {
-        Map<String, List<TextReport.Run>> one = TextReport.read(model.getParent());
-        TextReport.Run run = one.values().stream().flatMap(List::stream).filter(r -> model.getFileName().toString()
-                .equals(r.variant() + "-seed" + r.seed())).findFirst().orElse(null);
         Map<String, String> meta;
         try (var f = dev.tinyseek.io.SafetensorsFile.open(model.resolve(dev.tinyseek.model.Checkpoint.WEIGHTS))) {
             meta = f.metadata();
@@ -94,15 +91,18 @@ final class TextExperimentsCommand implements Main.Command {
                 + ("mtp".equals(variant) ? ", plus one Multi-Token Prediction module trained with weight 0.3" : "")
                 + ". Trained in " + ("fp8".equals(variant) ? "simulated FP8" : "fp32") + " with AdamW, " + steps
                 + " steps of 16 windows of 64 tokens (peak learning rate 3e-3). Try it with "
-                + "`./tinyseek generate tiny-models/" + model.getFileName() + " --no-stop --max-new 48 --prompt 'ROMEO:'`"
+                + "`./tinyseek generate tiny-models/" + model.getFileName() + " --max-new 48 --prompt 'ROMEO:'`"
                 + ("mtp".equals(variant) ? " (add `--speculative` to draft with the MTP module)." : ".");
+        String from = "runs/text-experiments/" + variant + "-seed" + seed;
         List<String> commands = List.of("tinyseek text-experiments run --variant " + variant + " --seed " + seed + " --steps "
-                + steps + " --out runs/text-experiments", "tinyseek text-experiments card --model runs/text-experiments/"
-                + variant + "-seed" + seed);
+                        + steps + " --out runs/text-experiments",
+                "mkdir -p " + model + " && cp " + from + "/{config.json,model.safetensors,tokenizer.json," + TextTrain.CURVE + "} " + model,
+                "tinyseek text-experiments card --model " + model);
         TextModelCard card = TextModelCard.measure(model, description, commands, Double.parseDouble(meta.get("train_seconds")),
                 "2-core amd64 Linux shared with other jobs, JDK 25");
         card.write(model);
-        if (run != null) {
+        if (Files.isRegularFile(model.resolve(TextTrain.CURVE))) {
+            TextReport.Run run = TextReport.readRun(model, variant, Long.parseLong(seed));
             double[] x = java.util.Arrays.stream(run.steps()).asDoubleStream().toArray();
             Plot.lines(model.resolve("heldout.png"), "held-out loss, Tiny Shakespeare, " + variant + " seed " + seed, "step",
                     "held-out loss (nats/token)", List.of(new Plot.Series("first 64 held-out windows", x, run.heldOut())));

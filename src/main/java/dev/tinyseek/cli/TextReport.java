@@ -67,26 +67,29 @@ final class TextReport {
                 if (!name.matches("(fp32|fp8|mtp)-seed\\d+") || !Files.isRegularFile(p.resolve(TextTrain.CURVE))) {
                     continue;
                 }
-                List<String> lines = Files.readAllLines(p.resolve(TextTrain.CURVE));
-                int n = lines.size() - 1;
-                int[] steps = new int[n];
-                double[] loss = new double[n];
-                for (int i = 0; i < n; i++) {
-                    String[] f = lines.get(i + 1).split(",");
-                    steps[i] = Integer.parseInt(f[0]);
-                    loss[i] = Double.parseDouble(f[2]);
-                }
-                Map<String, String> meta;
-                try (SafetensorsFile f = SafetensorsFile.open(p.resolve(Checkpoint.WEIGHTS))) {
-                    meta = f.metadata();
-                }
                 String variant = name.substring(0, name.indexOf("-seed"));
                 runs.computeIfAbsent(variant, k -> new ArrayList<>())
-                        .add(new Run(variant, Long.parseLong(name.substring(name.indexOf("-seed") + 5)), steps, loss, meta));
+                        .add(readRun(p, variant, Long.parseLong(name.substring(name.indexOf("-seed") + 5))));
             }
         }
         runs.values().forEach(l -> l.sort(java.util.Comparator.comparingLong(Run::seed)));
         return runs;
+    }
+
+    /// The run saved in `p`: its held-out curve and its weights' metadata.
+    static Run readRun(Path p, String variant, long seed) throws IOException {
+        List<String> lines = Files.readAllLines(p.resolve(TextTrain.CURVE));
+        int n = lines.size() - 1;
+        int[] steps = new int[n];
+        double[] loss = new double[n];
+        for (int i = 0; i < n; i++) {
+            String[] f = lines.get(i + 1).split(",");
+            steps[i] = Integer.parseInt(f[0]);
+            loss[i] = Double.parseDouble(f[2]);
+        }
+        try (SafetensorsFile f = SafetensorsFile.open(p.resolve(Checkpoint.WEIGHTS))) {
+            return new Run(variant, seed, steps, loss, f.metadata());
+        }
     }
 
     static double mean(double[] x) {

@@ -12,6 +12,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /// The shipped corpus, its fixed split and its BPE vocabulary.
 class TextCorpusTest {
 
+    static final TextCorpus CORPUS = TextCorpus.shakespeare();
+    static final Tokenizer TOK = TextCorpus.shakespeareTokenizer();
+    /// The training stream, encoded once for the class (encoding a megabyte takes seconds).
+    static final int[] TRAINED = TextRun.trainingTokens(CORPUS, TOK);
+
     @Test
     void theSplitCutsAtTheFirstBlankLineAfterNinetyPercent() {
         String text = "To be\n\n" + "x".repeat(90) + "\n\nend"; // 102 chars: the cut looks from 92 on
@@ -35,11 +40,11 @@ class TextCorpusTest {
 
     @Test
     void bpeRoundTripsTheWholeCorpus() {
-        TextCorpus c = TextCorpus.shakespeare();
-        Tokenizer tok = TextCorpus.shakespeareTokenizer();
+        TextCorpus c = CORPUS;
+        Tokenizer tok = TOK;
         assertThat(tok.vocabSize()).isEqualTo(TextCorpus.SHAKESPEARE_VOCAB);
         for (String split : new String[] {c.train(), c.heldOut()}) {
-            int[] ids = tok.encode(split);
+            int[] ids = split == c.train() ? TRAINED : tok.encode(split);
             assertThat(ids.length).as("BPE shortens the text").isLessThan(split.length() * 6 / 10);
             assertThat(tok.decode(ids).getBytes(StandardCharsets.UTF_8)).isEqualTo(split.getBytes(StandardCharsets.UTF_8));
         }
@@ -47,9 +52,9 @@ class TextCorpusTest {
 
     @Test
     void theHeldOutSplitNeverEntersTraining() {
-        TextCorpus c = TextCorpus.shakespeare();
-        Tokenizer tok = TextCorpus.shakespeareTokenizer();
-        int[] trained = TextRun.trainingTokens(c, tok);
+        TextCorpus c = CORPUS;
+        Tokenizer tok = TOK;
+        int[] trained = TRAINED;
         String seen = tok.decode(trained);
         assertThat(seen).isEqualTo(c.train());
         // lines of the held-out split's first scene that occur nowhere in the training split
