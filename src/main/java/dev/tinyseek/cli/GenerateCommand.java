@@ -73,7 +73,7 @@ final class GenerateCommand implements Main.Command {
                     + "(max_position_embeddings) is %d", maxNew, ctx - promptTokens, promptTokens, ctx);
         }
         int[] newline = tok.encode("\n");
-        int stop = a.isSet("no-stop") || newline.length != 1 || TextTrain.isText(dir) ? -1 : newline[0]; // text runs on
+        int stop = a.isSet("no-stop") || newline.length != 1 || TextTrain.isText(dir) ? -1 : newline[0]; // text spans lines
         int[] tokens;
         SpeculativeDecoder.Result spec = null;
         if (a.isSet("speculative")) {
