@@ -93,9 +93,11 @@ final class TextExperimentsCommand implements Main.Command {
                 + " steps of 16 windows of 64 tokens (peak learning rate 3e-3). Try it with "
                 + "`./tinyseek generate tiny-models/" + model.getFileName() + " --max-new 48 --prompt 'ROMEO:'`"
                 + ("mtp".equals(variant) ? " (add `--speculative` to draft with the MTP module)." : ".");
-        String from = "runs/text-experiments/" + variant + "-seed" + seed;
+        String every = Files.isRegularFile(model.resolve(TextTrain.CURVE)) // the run's evaluation interval: its first evaluation
+                ? String.valueOf(TextReport.readRun(model, variant, Long.parseLong(seed)).steps()[0]) : "25";
+        String from = "runs/text-model/" + variant + "-seed" + seed;
         List<String> commands = List.of("tinyseek text-experiments run --variant " + variant + " --seed " + seed + " --steps "
-                        + steps + " --out runs/text-experiments",
+                        + steps + " --eval-every " + every + " --out runs/text-model",
                 "mkdir -p " + model + " && cp " + from + "/{config.json,model.safetensors,tokenizer.json," + TextTrain.CURVE + "} " + model,
                 "tinyseek text-experiments card --model " + model);
         TextModelCard card = TextModelCard.measure(model, description, commands, Double.parseDouble(meta.get("train_seconds")),
