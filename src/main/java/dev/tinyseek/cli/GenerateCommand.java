@@ -1,5 +1,6 @@
 package dev.tinyseek.cli;
 
+import dev.tinyseek.experiments.TextRuns;
 import dev.tinyseek.generate.Sampler;
 import dev.tinyseek.generate.PromptContinuation;
 import dev.tinyseek.model.Checkpoint;
@@ -28,7 +29,7 @@ final class GenerateCommand implements Main.Command {
                 .option("seed", "N", "0", "seed of the sampler")
                 .flag("speculative", "draft with the model's MTP modules and verify in one step (same output distribution)")
                 .option("draft-depth", "N", "all", "with --speculative: tokens drafted a round, 1 .. the MTP modules (all = every module)")
-                .flag("no-stop", "do not stop at a newline");
+                .flag("no-stop", "do not stop at a newline (a text model never stops there)");
     }
 
     /// The checkpoint's tokenizer ([PromptContinuation#tokenizer]).
@@ -64,7 +65,7 @@ final class GenerateCommand implements Main.Command {
         } else if (a.given().contains("draft-depth")) {
             throw new Args.UsageException("--draft-depth only applies with --speculative");
         }
-        boolean stopAtNewline = !a.isSet("no-stop");
+        boolean stopAtNewline = !a.isSet("no-stop") && !TextRuns.isText(dir); // text spans lines
         out.print(PromptContinuation.run(model, tok, prompt, new PromptContinuation.Settings(maxNew, sampler, seed, stopAtNewline,
                 depth)).report());
         return 0;

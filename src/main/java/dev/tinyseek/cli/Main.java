@@ -30,6 +30,7 @@ public final class Main {
         COMMANDS.put("demo", new DemoCommand());
         COMMANDS.put("grade", new GradeCommand());
         COMMANDS.put("fp8-ablation", new Fp8AblationCommand());
+        COMMANDS.put("text-experiments", new TextExperimentsCommand());
         COMMANDS.put("grpo", new GrpoCommand());
         COMMANDS.put("r1", new R1Command());
         COMMANDS.put("jupyter", new JupyterCommand());

@@ -25,7 +25,7 @@ final class TrainCommand implements Main.Command {
     static Args spec() {
         return new Args("train", "Trains a model from scratch on a synthetic task, reports held-out exact-match accuracy,\n"
                 + "and saves a checkpoint directory (config.json + model.safetensors).")
-                .option("task", "NAME", "addition", "task to train on: addition")
+                .option("task", "NAME", "addition", "task to train on: addition | text (Tiny Shakespeare, BPE 512; batch 16 x 64)")
                 .option("digits", "N", "2", "digits per operand (addition)")
                 .flag("no-reverse", "write sums most-significant digit first (default: least-significant first)")
                 .option("preset", "NAME", "tiny", "model shape: tiny | small")
@@ -48,7 +48,7 @@ final class TrainCommand implements Main.Command {
                 .option("clip", "X", "1.0", "global gradient-norm clip (0 = off)")
                 .option("seed", "N", "1", "seed of weights and data: same seed, same losses to the bit")
                 .option("eval-every", "N", "500", "evaluate every N steps (0 = only at the end)")
-                .option("eval-problems", "N", "500", "held-out problems per evaluation")
+                .option("eval-problems", "N", "500", "held-out problems per evaluation (text: held-out windows, 64 and all at the end unless given)")
                 .option("threads", "N", String.valueOf(Runtime.getRuntime().availableProcessors()), "worker threads")
                 .option("out", "DIR", "runs/addition", "checkpoint directory to write")
                 .option("save-every", "N", "0", "also save the checkpoint every N steps (0 = only at the end)")
@@ -67,6 +67,9 @@ final class TrainCommand implements Main.Command {
     public int run(String[] argv, PrintStream out) throws Exception {
         Args a = spec().parseOrHelp(argv, out);
         Parallel.setThreads(a.integer("threads", 1, 1024));
+        if (a.choice("task", "addition", "text").equals("text")) { // a text run: TextTrain
+            return TextTrain.run(a, out);
+        }
         if (a.has("resume")) { // the run's settings come from its trainer_state.json
             Path dir = Path.of(a.string("resume"));
             for (String g : a.given()) {
@@ -92,7 +95,6 @@ final class TrainCommand implements Main.Command {
 
     /// The run's settings from the command line, each checked.
     static TrainRun.Settings settings(Args a) {
-        a.choice("task", "addition");
         String preset = a.choice("preset", "tiny", "small"), arch = a.choice("arch", Architectures.NAMES);
         String lambda = a.string("mtp-lambda");
         try {

@@ -183,7 +183,22 @@ public final class MtpBench {
         }
 
         // 3. the cost model: step times relative to one main-model row, at the answer's position
-        int[] prompt = prompts[0];
+        costModel(model, prompts[0], rounds, tokensPerRound, out);
+        if (s.trainingCost()) {
+            trainingCost(rounds, out);
+        }
+        double[] tps = new double[depthMax + 1];
+        for (int d = 0; d <= depthMax; d++) {
+            tps[d] = answerTokens / best[d];
+        }
+        return new Result(alpha, tokensPerRound, tps);
+    }
+
+    /// 3. The cost model: the time of a main-model step of `1..D+1` rows and of one MTP step (two
+    /// rows) after `prompt`, in one-row main steps (best of `rounds`), and the speed-up they
+    /// predict with `tokensPerRound[d]` tokens per main step at draft depth `d` (NaN: not measured).
+    public static void costModel(Transformer model, int[] prompt, int rounds, double[] tokensPerRound, PrintStream out) {
+        int depthMax = model.mtp.size();
         double[] main = new double[depthMax + 2]; // main[t]: a main step of t rows
         double[] draft = new double[depthMax + 1]; // draft[k]: depth k's step, as rows it reads in a round
         Transformer.DecodeState st = model.newDecodeState(Math.min(model.config.maxPositionEmbeddings(), prompt.length + 2 * depthMax + 4));
@@ -236,14 +251,6 @@ public final class MtpBench {
                         + " (%.2fx at best, every draft accepted)%n", d, tokensPerRound[d], cost, tokensPerRound[d] / cost, (d + 1) / cost);
             }
         }
-        if (s.trainingCost()) {
-            trainingCost(rounds, out);
-        }
-        double[] tps = new double[depthMax + 1];
-        for (int d = 0; d <= depthMax; d++) {
-            tps[d] = answerTokens / best[d];
-        }
-        return new Result(alpha, tokensPerRound, tps);
     }
 
     /// 4. Training tokens/s of the tiny preset with 0, 1 and 2 MTP modules: the same random batch
