@@ -51,7 +51,7 @@ class TrainerReportsTest {
         for (int s = 1; s <= steps; s++) {
             assertThat(out).contains("step " + s + "/" + steps + " | loss ");
         }
-        assertThat(out).doesNotContain("\r");
+        assertThat(out).doesNotContain("\r").doesNotContain("\n\n");
         // 3. the listener hears every step, counted from 1
         assertThat(heard).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
         // 4. tokens, time and speed agree with the batches and the wall clock
