@@ -63,6 +63,53 @@ class TrainerReportsTest {
         assertThat(h.lastLoss()).isEqualTo(h.steps().get(steps - 1).loss()).isPositive();
     }
 
+    /// A resumed run of 20 steps from step 4, evaluating only at the end: a progress line every
+    /// second step, each with figures the wall clock bounds (elapsed at most the call's time,
+    /// tokens/s at least the tokens so far over it and at most over the time between listener
+    /// calls, nothing left at the end and never less than nothing).
+    @Test
+    void progressLinesCarryFiguresTheWallClockBounds() {
+        Transformer m = new Transformer(ModelConfig.tiny().dense(), 4);
+        int steps = 20, from = 4, b = 2, t = 12;
+        Trainer.Options o = new Trainer.Options(steps, 3e-3, 3e-4, 2, 0.1, 1.0, 0);
+        var text = new ByteArrayOutputStream();
+        List<Long> heardAt = new ArrayList<>();
+        long before = System.nanoTime();
+        Trainer.History h;
+        try (var progress = new PrintStream(text, true, StandardCharsets.UTF_8)) {
+            h = new Trainer(progress).train(m, AdamW.deepseek(m.params()), new TaskData(new Addition(2, true, true), 4, b, t), o,
+                    model -> Map.of("acc", 1.0), from, steps, s -> heardAt.add(System.nanoTime()));
+        }
+        double wall = (System.nanoTime() - before) / 1e9;
+        assertThat(h.evals()).extracting(e -> e.get("step")).containsExactly(20.0);
+        var line = java.util.regex.Pattern.compile(
+                "step (\\d+)/20 \\| loss [0-9.]+ \\| ([0-9.]+)k tok/s \\| (\\d+):(\\d\\d) elapsed, (-?\\d+):(\\d\\d) left");
+        List<Integer> printed = new ArrayList<>();
+        for (String l : text.toString(StandardCharsets.UTF_8).split("\n")) {
+            var mt = line.matcher(l);
+            if (!mt.matches()) {
+                continue;
+            }
+            int step = Integer.parseInt(mt.group(1)), done = step - from;
+            printed.add(step);
+            double tokPerSec = Double.parseDouble(mt.group(2)) * 1000;
+            int elapsed = 60 * Integer.parseInt(mt.group(3)) + Integer.parseInt(mt.group(4));
+            int left = 60 * Integer.parseInt(mt.group(5)) + Integer.parseInt(mt.group(6));
+            long tokens = (long) done * b * t;
+            assertThat(elapsed).as(l).isLessThanOrEqualTo((int) Math.ceil(wall));
+            assertThat(tokPerSec).as(l).isGreaterThanOrEqualTo(tokens / wall - 50);
+            double sinceFirst = (heardAt.get(done - 1) - heardAt.get(0)) / 1e9;
+            if (sinceFirst > 0.5) {
+                assertThat(tokPerSec).as(l).isLessThanOrEqualTo(tokens / sinceFirst + 50);
+            }
+            assertThat(left).as(l).isBetween(0, (int) Math.ceil(wall * (steps - step) + 1));
+            if (step == steps) {
+                assertThat(left).as(l).isZero();
+            }
+        }
+        assertThat(printed).containsExactly(6, 8, 10, 12, 14, 16, 18, 20);
+    }
+
     @Test
     void aFailingListenerStopsTheRunNamingTheStep() {
         Transformer m = new Transformer(ModelConfig.tiny().dense(), 3);
