@@ -80,4 +80,24 @@ class E8M0AndBf16Test {
         assertThat(Fp16.encode(-0x1p-24f)).isEqualTo(0x8001);
         assertThat(Fp16.decode(0x3555)).isEqualTo(0.333251953125f);
     }
+
+    /// `round` is `decode(encode(x))` in both 16-bit formats, and `roundInPlace` rounds every
+    /// element of an array (random floats over many binades, of both signs).
+    @Test
+    void roundIsDecodeOfEncodeAndRoundInPlaceRoundsEveryElement() {
+        SplittableRandom rnd = new SplittableRandom(31);
+        float[] x = new float[257];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (rnd.nextGaussian() * Math.pow(2, rnd.nextInt(-30, 30)));
+        }
+        float[] inPlace = x.clone();
+        Bf16.roundInPlace(inPlace);
+        for (int i = 0; i < x.length; i++) {
+            float bf = Bf16.decode(Bf16.encode(x[i]));
+            assertThat(Bf16.round(x[i])).as("bf16 %s", x[i]).isEqualTo(bf);
+            assertThat(inPlace[i]).as("in place, element %d", i).isEqualTo(bf);
+            assertThat(Fp16.round(x[i])).as("fp16 %s", x[i]).isEqualTo(Float.float16ToFloat(Float.floatToFloat16(x[i])));
+        }
+        assertThat(inPlace).as("rounding changed something").isNotEqualTo(x);
+    }
 }

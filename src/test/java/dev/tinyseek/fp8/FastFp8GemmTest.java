@@ -64,6 +64,38 @@ class FastFp8GemmTest {
         });
     }
 
+    /// Shapes at the tile edges: N at one and two panel widths (`COLS`) and their neighbours, M
+    /// around multiples of the 4-row micro-kernel, promotion every chunk or never, all four
+    /// storage layouts, against the reference.
+    @Test
+    void panelAndRowBlockEdgesInEveryLayoutEqualTheReference() {
+        int w = FastFp8Gemm.COLS, r = FastFp8Gemm.ROWS;
+        Property.forAll("fast == reference at the tile edges", g -> {
+            int m = g.oneOf(1, r - 1, r, r + 1, 2 * r - 1, 2 * r, 2 * r + 1);
+            int n = g.oneOf(w - 1, w, w + 1, 2 * w - 1, 2 * w + 1);
+            int k = g.oneOf(32, 64, 96);
+            boolean never = g.bool();
+            return new Case(g.floats(m * k), g.floats(n * k), m, n, k, 32, 1, 32, never, never ? Fp8Gemm.NEVER : 32);
+        }, c -> {
+            int blockCols = c.perTensor() ? c.k() : 32;
+            BlockQuantized qa = BlockScaling.tiles(1, blockCols).quantize(c.a(), c.m(), c.k());
+            BlockQuantized qb = BlockScaling.tiles(c.perTensor() ? c.n() : 32, blockCols).quantize(c.b(), c.n(), c.k());
+            float[] want = new Fp8Gemm(Accumulation.FP32_SEQUENTIAL, c.nc(), ScaleOrder.SCALES_FIRST, false).multiply(qa, qb);
+            Fp8Values a = Fp8Values.of(qa), b = Fp8Values.of(qb);
+            for (int layout = 0; layout < 4; layout++) {
+                boolean ta = (layout & 1) != 0, tb = (layout & 2) != 0;
+                float[] got = FastFp8Gemm.multiply(ta ? a.transpose() : a, ta, tb ? b.transpose() : b, tb, c.nc(),
+                        layout == 1 ? FastFp8Gemm.SEQUENTIAL : FastFp8Gemm.COMMON_POOL);
+                for (int i = 0; i < want.length; i++) {
+                    if (Float.floatToRawIntBits(want[i]) != Float.floatToRawIntBits(got[i])) {
+                        fail("%dx%dx%d, layout A%s B%s, nc %d: C[%d, %d] = %s, reference %s", c.m(), c.n(), c.k(),
+                                ta ? "[K,M]" : "[M,K]", tb ? "[K,N]" : "[N,K]", c.nc(), i / c.n(), i % c.n(), got[i], want[i]);
+                    }
+                }
+            }
+        });
+    }
+
     private static BlockScaling scaling(Case c, int blockRows, int rows) {
         return c.perTensor() ? BlockScaling.tiles(rows, c.k()) : BlockScaling.tiles(blockRows, c.tile());
     }

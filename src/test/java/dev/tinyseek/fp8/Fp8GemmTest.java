@@ -138,6 +138,37 @@ class Fp8GemmTest {
         }
     }
 
+    /// A step that holds an infinite E5M2 code follows IEEE arithmetic in `double`: the sum of
+    /// `c` and every product, so ±Inf times a positive value keeps its sign, times a negative one
+    /// flips it, and times zero is NaN (NaNs compared as "is NaN").
+    @Test
+    void aStepWithAnInfiniteOperandIsTheIeeeSumOfItsProducts() {
+        SplittableRandom rnd = new SplittableRandom(SEED + 5);
+        for (int t = 0; t < 400; t++) {
+            int len = 2 + rnd.nextInt(31);
+            byte[] a = new byte[len];
+            byte[] b = new byte[len];
+            for (int i = 0; i < len; i++) {
+                a[i] = finiteCode(Fp8Format.E5M2, rnd, false);
+                b[i] = finiteCode(Fp8Format.E4M3FN, rnd, true);
+            }
+            int at = rnd.nextInt(len);
+            a[at] = (byte) (rnd.nextBoolean() ? 0x7C : 0xFC); // ±Inf
+            if (t % 4 == 0) {
+                b[at] = 0; // Inf · 0
+            }
+            float c = t % 3 == 0 ? 0f : (float) (rnd.nextGaussian() * 100);
+            double want = c;
+            for (int i = 0; i < len; i++) {
+                want += (double) Fp8Format.E5M2.decode(a[i]) * Fp8Format.E4M3FN.decode(b[i]);
+            }
+            float got = TensorCoreAccumulator.fusedDotAdd(Fp8Format.E5M2, a, Fp8Format.E4M3FN, b, c);
+            if (Double.isNaN(want) ? !Float.isNaN(got) : got != (float) want) {
+                fail("case %d: Inf at %d times %s: %s, expected %s", t, at, Fp8Format.E4M3FN.decode(b[at]), got, want);
+            }
+        }
+    }
+
     private static byte finiteCode(Fp8Format f, SplittableRandom rnd, boolean sparse) {
         while (true) {
             int code = rnd.nextInt(256);

@@ -70,6 +70,61 @@ class QuantizeValuesTest {
         });
     }
 
+    record Grid(int rows, int cols, float amax, long seed) {
+    }
+
+    /// Every format and overflow mode, dividing or multiplying by the reciprocal, blocks one
+    /// column wide or wider: each block holds its amax `±A` at its first element and otherwise
+    /// values whose scaled form lies within a few float steps of a rounding midpoint of the format,
+    /// where dividing by the scale and multiplying by its reciprocal can round differently.
+    @Test
+    void quantizeValuesEqualsQuantizeThenDecodeAtTheScaledMidpointsOfEveryFormat() {
+        Property.forAll("quantizeValues == decode(quantize) at scaled midpoints",
+                g -> new Grid(g.dim(2, 9), g.dim(2, 40), (float) g.doubleIn(0.01, 1000), g.nextSeed()), grid -> {
+            for (Fp8Format format : Fp8Format.values()) {
+                java.util.List<Float> mids = ExactReference.of(format).midpoints();
+                for (Overflow overflow : Overflow.values()) {
+                    for (boolean reciprocal : new boolean[] {false, true}) {
+                        for (int blockCols : new int[] {1, 4, 16}) {
+                            BlockScaling s = new BlockScaling(blockCols == 1 ? 3 : 2, blockCols, format, overflow, false, reciprocal, 1e-4f);
+                            float[] x = nearMidpoints(grid, s, mids);
+                            Fp8Values want = Fp8Values.of(s.quantize(x, grid.rows(), grid.cols()));
+                            Fp8Values got = s.quantizeValues(x, grid.rows(), grid.cols());
+                            for (int i = 0; i < x.length; i++) {
+                                if (Float.floatToRawIntBits(want.values()[i]) != Float.floatToRawIntBits(got.values()[i])) {
+                                    fail("value %d of x = %s: %s, expected %s (%s)", i, x[i], got.values()[i], want.values()[i], s);
+                                }
+                            }
+                            org.assertj.core.api.Assertions.assertThat(got.scales()).isEqualTo(want.scales());
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /// `[rows, cols]`: `±A` at each block's first element, elsewhere `±mid · scale(A)` moved by
+    /// up to two float steps (and kept below `A`).
+    private static float[] nearMidpoints(Grid grid, BlockScaling s, java.util.List<Float> mids) {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(grid.seed());
+        float a = grid.amax(), scale = s.scaleFor(a);
+        float[] x = new float[grid.rows() * grid.cols()];
+        for (int r = 0; r < grid.rows(); r++) {
+            for (int c = 0; c < grid.cols(); c++) {
+                float v = a;
+                if (r % s.blockRows() != 0 || c % s.blockCols() != 0) {
+                    v = mids.get(rnd.nextInt(mids.size())) * scale;
+                    for (int step = rnd.nextInt(-2, 3); step != 0; step -= Integer.signum(step)) {
+                        v = step > 0 ? Math.nextUp(v) : Math.nextDown(v);
+                    }
+                    v = Math.min(v, Math.nextDown(a));
+                }
+                x[r * grid.cols() + c] = rnd.nextBoolean() ? v : -v;
+            }
+        }
+        return x;
+    }
+
     @Test
     void transposeKeepsEveryBlock() {
         float[] x = new float[5 * 7];

@@ -222,4 +222,40 @@ class SpeculativeDecoderTest {
         assertThatThrownBy(() -> SpeculativeDecoder.greedy(one, new int[] {1}, 3, -1, 2)).hasMessageContaining("[1, 1]");
         assertThatThrownBy(() -> SpeculativeDecoder.greedy(one, new int[0], 3, -1)).hasMessageContaining("prompt");
     }
+
+    /// The statistics a run reports are the ratios of its counts, per depth and overall (0 where
+    /// nothing was checked).
+    @Test
+    void acceptanceIsAcceptedOverCheckedPerDepthAndOverall() {
+        var r = new SpeculativeDecoder.Result(new int[] {1, 2}, new int[] {8, 5, 0}, new int[] {6, 2, 0}, 9);
+        assertThat(r.drafted()).isEqualTo(13);
+        assertThat(r.accepted()).isEqualTo(8);
+        assertThat(r.acceptance()).isEqualTo(8.0 / 13);
+        assertThat(r.acceptance(1)).isEqualTo(6.0 / 8);
+        assertThat(r.acceptance(2)).isEqualTo(2.0 / 5);
+        assertThat(r.acceptance(3)).isZero();
+        var none = new SpeculativeDecoder.Result(new int[0], new int[2], new int[2], 0);
+        assertThat(none.acceptance()).isZero();
+    }
+
+    /// A prompt that fills the context exactly is accepted (and yields nothing new); one token
+    /// more is refused, by plain and speculative decoding alike. Without a depth, speculative
+    /// decoding drafts with every module the model has.
+    @Test
+    void aPromptAsLongAsTheContextIsTheLimitAndTheDefaultDepthIsEveryModule() {
+        Transformer m = randomModel(ModelConfig.tiny().dense().withMtpDepth(2).withMaxPositionEmbeddings(10), 5, 0.3);
+        int[] full = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+        assertThat(Generator.greedy(m, full, 4, -1)).isEmpty();
+        assertThat(SpeculativeDecoder.greedy(m, full, 4, -1, 1).tokens()).isEmpty();
+        int[] over = java.util.Arrays.copyOf(full, 11);
+        assertThatThrownBy(() -> Generator.greedy(m, over, 4, -1)).hasMessageContaining("more than the context of 10");
+        assertThatThrownBy(() -> SpeculativeDecoder.greedy(m, over, 4, -1, 1)).hasMessageContaining("need a prompt of 1 to 10 tokens");
+        int[] prompt = {4, 9, 2};
+        SpeculativeDecoder.Result all = SpeculativeDecoder.greedy(m, prompt, 6, -1);
+        SpeculativeDecoder.Result two = SpeculativeDecoder.greedy(m, prompt, 6, -1, 2);
+        assertThat(all.tokens()).containsExactly(two.tokens()).containsExactly(Generator.greedy(m, prompt, 6, -1));
+        assertThat(all.checkedAt()).containsExactly(two.checkedAt());
+        assertThat(all.acceptedAt()).containsExactly(two.acceptedAt());
+        assertThat(all.rounds()).isEqualTo(two.rounds()).isPositive();
+    }
 }
