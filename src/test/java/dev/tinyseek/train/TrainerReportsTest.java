@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tinyseek.model.ModelConfig;
 import dev.tinyseek.model.Transformer;
 import dev.tinyseek.nn.Param;
-import dev.tinyseek.rl.TaskData;
 import dev.tinyseek.tasks.Addition;
 import dev.tinyseek.tensor.CrossEntropy;
 import java.io.ByteArrayOutputStream;
