@@ -1,20 +1,13 @@
 package dev.tinyseek.cli;
 
-import dev.tinyseek.chart.Plot;
 import dev.tinyseek.experiments.TextModelCard;
 import dev.tinyseek.experiments.TextReport;
 import dev.tinyseek.experiments.TextRuns;
 import dev.tinyseek.backend.Parallel;
-import dev.tinyseek.model.ModelConfig;
-import dev.tinyseek.nn.Fp8Recipe;
-import dev.tinyseek.nn.Precision;
 import dev.tinyseek.train.TextRun;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /// `tinyseek text-experiments`: DeepSeek-V3's FP8 and MTP claims measured on the text task.
@@ -63,7 +56,7 @@ final class TextExperimentsCommand implements Main.Command {
             case "run" -> {
                 String variant = a.choice("variant", "fp32", "fp8", "mtp");
                 long seed = a.longValue("seed");
-                TextRun.Settings s = settings(variant, a.integer("steps", 1, 1_000_000), seed)
+                TextRun.Settings s = TextRuns.variant(variant, a.integer("steps", 1, 1_000_000), seed)
                         .withEval(a.integer("eval-every", 1, 1_000_000), a.integer("eval-windows", 1, 100_000));
                 Path runDir = dir.resolve(variant + "-seed" + seed);
                 out.printf("%s seed %d: %d steps of %d x %d tokens -> %s%n", variant, seed, s.steps(), s.batch(), s.seqLen(), runDir);
@@ -74,52 +67,9 @@ final class TextExperimentsCommand implements Main.Command {
                         r.heldOut().loss(), r.heldOut().bitsPerByte(), 100 * r.heldOut().accuracy(), r.history().seconds());
             }
             case "report" -> TextReport.report(dir, a.integer("prompts", 1, 10_000), a.integer("rounds", 1, 100), out);
-            case "card" -> card(Path.of(a.string("model")), out);
+            case "card" -> out.print(TextModelCard.make(Path.of(a.string("model"))).render());
             default -> throw new Args.UsageException("MODE " + mode + " is not valid; expected run, report or card");
         }
         return 0;
-    }
-
-    /// Writes the card of the text model in `model` (trained by `text-experiments run`), and its
-    /// held-out curve as `heldout.png`.
-    static void card(Path model, PrintStream out) throws Exception {
-        Map<String, String> meta;
-        try (var f = dev.tinyseek.io.SafetensorsFile.open(model.resolve(dev.tinyseek.model.Checkpoint.WEIGHTS))) {
-            meta = f.metadata();
-        }
-        String variant = meta.get("variant"), seed = meta.get("seed"), steps = meta.get("steps");
-        String description = "A small language model in the DeepSeek-V3 shape trained on Tiny Shakespeare: the `tiny` preset "
-                + "(hidden size 64, 2 layers: a dense first layer, then a MoE layer with 8 routed experts, top 2, sigmoid gate, "
-                + "auxiliary-loss-free bias, and 1 shared expert; Multi-head Latent Attention) with a 512-token byte-level BPE "
-                + "vocabulary learned from the training split"
-                + ("mtp".equals(variant) ? ", plus one Multi-Token Prediction module trained with weight 0.3" : "")
-                + ". Trained in " + ("fp8".equals(variant) ? "simulated FP8" : "fp32") + " with AdamW, " + steps
-                + " steps of 16 windows of 64 tokens (peak learning rate 3e-3). Try it with "
-                + "`./tinyseek generate tiny-models/" + model.getFileName() + " --max-new 48 --prompt 'ROMEO:'`"
-                + ("mtp".equals(variant) ? " (add `--speculative` to draft with the MTP module)." : ".");
-        String every = Files.isRegularFile(model.resolve(TextRuns.CURVE)) // the run's evaluation interval: its first evaluation
-                ? String.valueOf(TextReport.readRun(model, variant, Long.parseLong(seed)).steps()[0]) : "25";
-        String from = "runs/text-model/" + variant + "-seed" + seed;
-        List<String> commands = List.of("tinyseek text-experiments run --variant " + variant + " --seed " + seed + " --steps "
-                        + steps + " --eval-every " + every + " --out runs/text-model",
-                "mkdir -p " + model + " && cp " + from + "/{config.json,model.safetensors,tokenizer.json," + TextRuns.CURVE + "} " + model,
-                "tinyseek text-experiments card --model " + model);
-        TextModelCard card = TextModelCard.measure(model, description, commands, Double.parseDouble(meta.get("train_seconds")),
-                "2-core amd64 Linux shared with other jobs, JDK 25");
-        card.write(model);
-        if (Files.isRegularFile(model.resolve(TextRuns.CURVE))) {
-            TextReport.Run run = TextReport.readRun(model, variant, Long.parseLong(seed));
-            double[] x = java.util.Arrays.stream(run.steps()).asDoubleStream().toArray();
-            Plot.lines(model.resolve("heldout.png"), "held-out loss, Tiny Shakespeare, " + variant + " seed " + seed, "step",
-                    "held-out loss (nats/token)", List.of(new Plot.Series("first 64 held-out windows", x, run.heldOut())));
-        }
-        out.print(card.render());
-    }
-
-    /// The three variants' settings: the `tiny` shape with vocabulary 512, batch 16 × 64.
-    static TextRun.Settings settings(String variant, int steps, long seed) {
-        ModelConfig cfg = ModelConfig.tiny().withVocabSize(512).withMtpDepth(variant.equals("mtp") ? 1 : 0);
-        TextRun.Settings s = TextRun.Settings.of(cfg, steps, seed);
-        return variant.equals("fp8") ? s.withPrecision(Precision.FP8, Fp8Recipe.deepseek(32)) : s;
     }
 }

@@ -1,5 +1,7 @@
 package dev.tinyseek.experiments;
 
+import dev.tinyseek.chart.Plot;
+import dev.tinyseek.io.SafetensorsFile;
 import dev.tinyseek.generate.Generator;
 import dev.tinyseek.generate.PromptContinuation;
 import dev.tinyseek.io.Json;
@@ -147,5 +149,41 @@ public record TextModelCard(String name, String description, List<String> comman
             }
         }
         return wrong;
+    }
+
+    /// Measures and writes the card of the text model in `model` (trained by `text-experiments run`), and its
+    /// held-out curve as `heldout.png`.
+    public static TextModelCard make(Path model) throws IOException {
+        Map<String, String> meta;
+        try (var f = SafetensorsFile.open(model.resolve(Checkpoint.WEIGHTS))) {
+            meta = f.metadata();
+        }
+        String variant = meta.get("variant"), seed = meta.get("seed"), steps = meta.get("steps");
+        String description = "A small language model in the DeepSeek-V3 shape trained on Tiny Shakespeare: the `tiny` preset "
+                + "(hidden size 64, 2 layers: a dense first layer, then a MoE layer with 8 routed experts, top 2, sigmoid gate, "
+                + "auxiliary-loss-free bias, and 1 shared expert; Multi-head Latent Attention) with a 512-token byte-level BPE "
+                + "vocabulary learned from the training split"
+                + ("mtp".equals(variant) ? ", plus one Multi-Token Prediction module trained with weight 0.3" : "")
+                + ". Trained in " + ("fp8".equals(variant) ? "simulated FP8" : "fp32") + " with AdamW, " + steps
+                + " steps of 16 windows of 64 tokens (peak learning rate 3e-3). Try it with "
+                + "`./tinyseek generate tiny-models/" + model.getFileName() + " --max-new 48 --prompt 'ROMEO:'`"
+                + ("mtp".equals(variant) ? " (add `--speculative` to draft with the MTP module)." : ".");
+        String every = Files.isRegularFile(model.resolve(TextRuns.CURVE)) // the run's evaluation interval: its first evaluation
+                ? String.valueOf(TextReport.readRun(model, variant, Long.parseLong(seed)).steps()[0]) : "25";
+        String from = "runs/text-model/" + variant + "-seed" + seed;
+        List<String> commands = List.of("tinyseek text-experiments run --variant " + variant + " --seed " + seed + " --steps "
+                        + steps + " --eval-every " + every + " --out runs/text-model",
+                "mkdir -p " + model + " && cp " + from + "/{config.json,model.safetensors,tokenizer.json," + TextRuns.CURVE + "} " + model,
+                "tinyseek text-experiments card --model " + model);
+        TextModelCard card = measure(model, description, commands, Double.parseDouble(meta.get("train_seconds")),
+                "2-core amd64 Linux shared with other jobs, JDK 25");
+        card.write(model);
+        if (Files.isRegularFile(model.resolve(TextRuns.CURVE))) {
+            TextReport.Run run = TextReport.readRun(model, variant, Long.parseLong(seed));
+            double[] x = java.util.Arrays.stream(run.steps()).asDoubleStream().toArray();
+            Plot.lines(model.resolve("heldout.png"), "held-out loss, Tiny Shakespeare, " + variant + " seed " + seed, "step",
+                    "held-out loss (nats/token)", List.of(new Plot.Series("first 64 held-out windows", x, run.heldOut())));
+        }
+        return card;
     }
 }

@@ -3,6 +3,9 @@ package dev.tinyseek.experiments;
 import dev.tinyseek.io.CheckpointDirectory;
 import dev.tinyseek.io.Dtype;
 import dev.tinyseek.model.Checkpoint;
+import dev.tinyseek.model.ModelConfig;
+import dev.tinyseek.nn.Fp8Recipe;
+import dev.tinyseek.nn.Precision;
 import dev.tinyseek.train.TextRun;
 import dev.tinyseek.train.TrainRun;
 
@@ -56,5 +59,12 @@ public final class TextRuns {
     /// Text shown in quotes with its newlines visible.
     public static String visible(String s) {
         return "\"" + s.replace("\n", "\\n") + "\"";
+    }
+
+    /// The three variants' settings: the `tiny` shape with vocabulary 512, batch 16 × 64.
+    public static TextRun.Settings variant(String variant, int steps, long seed) {
+        ModelConfig cfg = ModelConfig.tiny().withVocabSize(512).withMtpDepth(variant.equals("mtp") ? 1 : 0);
+        TextRun.Settings s = TextRun.Settings.of(cfg, steps, seed);
+        return variant.equals("fp8") ? s.withPrecision(Precision.FP8, Fp8Recipe.deepseek(32)) : s;
     }
 }

@@ -15,14 +15,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /// The command line stays a thin layer over the library: `cli` parses, calls and prints, with no
 /// method over 60 lines. What does more belongs in a library package (`experiments`, `train`,
-/// `rl`, ...), callable from jshell. The goal is under 1,500 lines; `cli` has about 1,790, of which
-/// the text task's two files (`TextTrain`, `TextExperimentsCommand`: option checks and run
-/// settings that belong in `train` and `experiments`) are 230, so the ceiling here is 1,800 until
-/// they move: it stops `cli` from growing meanwhile.
+/// `rl`, ...), callable from jshell. The goal is under 1,500 lines; `cli` has about 1,730, so the
+/// ceiling here is 1,750: it stops `cli` from growing while the rest moves out (the text task's
+/// option checks in `TextTrain`, the largest commands' run settings).
 class CliSizeTest {
 
     static final Path CLI = Path.of("src/main/java/dev/tinyseek/cli");
-    static final int MAX_LINES = 1800, MAX_METHOD = 60;
+    static final int MAX_LINES = 1750, MAX_METHOD = 60;
 
     /// A method's name (its declaration line, trimmed), where it starts and how many lines it spans.
     record Method(String header, int line, int lines) {

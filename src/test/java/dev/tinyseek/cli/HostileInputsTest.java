@@ -14,7 +14,7 @@ import java.util.Map;
 import static dev.tinyseek.cli.MainTest.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/// Broken checkpoints that used to load, or to fail late and unclearly: each is now refused by
+/// Broken checkpoints that could otherwise load, or fail late and unclearly: each is refused by
 /// loading, reported by `inspect` and refused by `generate`, in one line naming the file (and the
 /// tensor), with exit code 1.
 class HostileInputsTest {

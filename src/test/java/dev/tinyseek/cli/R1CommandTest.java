@@ -13,7 +13,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /// `tinyseek r1`: a short R1-Zero run from the shipped base prints its samples and table, writes
-/// its CSV, plot and model, and ends with the JSON line the issue asks for; bad input is one line.
+/// its CSV, plot and model, and ends with its JSON line of figures; bad input is one line.
 class R1CommandTest {
 
     @Test
