@@ -32,24 +32,11 @@ final class GpuKitCommand implements Main.Command {
             return 0;
         }
         Path dir = Path.of(a.positional(0, "DIR"));
-        Path jar = a.has("jar") ? Path.of(a.string("jar")) : runningJar();
+        Path jar = a.has("jar") ? Path.of(a.string("jar")) : Main.runningJar();
         Path model = a.has("model") ? Path.of(a.string("model")) : ShippedModels.dir(GpuCheck.MTP_MODEL);
         GpuKit.Kit kit = GpuKit.build(dir, jar, model);
         out.printf("kit in %s: %.1f MB, built in %.1f s. Copy the folder to the GPU machine and run %s/run there%n",
                 kit.dir(), kit.bytes() / 1e6, kit.seconds(), kit.dir().getFileName());
         return 0;
-    }
-
-    /// The jar this JVM runs from (`./tinyseek` runs `target/tinyseek.jar`), else target/tinyseek.jar.
-    private static Path runningJar() {
-        try {
-            Path p = Path.of(GpuKitCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            if (p.toString().endsWith(".jar")) {
-                return p;
-            }
-        } catch (Exception e) {
-            // not from a jar (the tests' classes folder)
-        }
-        return Path.of("target", "tinyseek.jar");
     }
 }

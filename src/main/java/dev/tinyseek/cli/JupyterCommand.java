@@ -37,7 +37,7 @@ final class JupyterCommand implements Main.Command {
             out.print(a.usage());
             return 0;
         }
-        Path jar = a.string("jar") != null ? Path.of(a.string("jar")).toAbsolutePath() : Jupyter.defaultJar();
+        Path jar = a.string("jar") != null ? Path.of(a.string("jar")).toAbsolutePath() : Main.runningJar();
         Path javaHome = Path.of(System.getProperty("java.home"));
         String name = a.string("name");
         if (!name.matches("[a-zA-Z0-9._-]+")) {

@@ -109,4 +109,18 @@ public final class Main {
         String v = Main.class.getPackage().getImplementationVersion();
         return v == null ? "dev" : v;
     }
+
+    /// The jar this JVM runs from (`./tinyseek` runs `target/tinyseek.jar`), else `target/tinyseek.jar`
+    /// (the tests' classes folder, or an unusual class loader with no code source).
+    static java.nio.file.Path runningJar() {
+        try {
+            java.nio.file.Path self = java.nio.file.Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (self.toString().endsWith(".jar")) {
+                return self.toAbsolutePath();
+            }
+        } catch (Exception e) {
+            // no code source: the checkout's path below
+        }
+        return java.nio.file.Path.of("target", "tinyseek.jar").toAbsolutePath();
+    }
 }

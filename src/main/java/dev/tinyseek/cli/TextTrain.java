@@ -11,6 +11,7 @@ import dev.tinyseek.model.ModelConfig;
 import dev.tinyseek.nn.Precision;
 import dev.tinyseek.train.TextCorpus;
 import dev.tinyseek.train.TextRun;
+import dev.tinyseek.train.TrainRun;
 import dev.tinyseek.train.Trainer;
 
 import java.io.PrintStream;
@@ -91,7 +92,7 @@ final class TextTrain {
                     List.of(new Plot.Series("cross-entropy of the next token", xs, ys)));
             out.println("wrote " + png);
         }
-        out.println("saved " + dir + " (" + Checkpoint.CONFIG + ", " + Checkpoint.WEIGHTS + ", " + TrainCommand.TOKENIZER
+        out.println("saved " + dir + " (" + Checkpoint.CONFIG + ", " + Checkpoint.WEIGHTS + ", " + TrainRun.TOKENIZER
                 + ", " + TextRuns.CURVE + ")");
         String prompt = "ROMEO:\n";
         int[] cont = Generator.greedy(r.model(), r.tokenizer().encode(prompt), 32, -1);

@@ -15,8 +15,6 @@ import java.util.Set;
 /// problems, saves a resumable checkpoint and shows it answering.
 final class TrainCommand implements Main.Command {
 
-    static final String TOKENIZER = TrainRun.TOKENIZER;
-
     @Override
     public String summary() {
         return "train a model on a task (addition) and save a checkpoint";

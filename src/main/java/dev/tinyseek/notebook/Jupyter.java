@@ -50,19 +50,6 @@ public final class Jupyter {
         }
     }
 
-    /// The jar this class runs from (`./tinyseek` runs `target/tinyseek.jar`), else `target/tinyseek.jar`.
-    public static Path defaultJar() {
-        try {
-            Path self = Path.of(Jupyter.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            if (self.toString().endsWith(".jar")) {
-                return self.toAbsolutePath();
-            }
-        } catch (Exception e) {
-            // no code source (an unusual class loader): fall back to the checkout's path
-        }
-        return Path.of("target", "tinyseek.jar").toAbsolutePath();
-    }
-
     /// Prints one line per requirement and the command for each that is missing; returns what is missing.
     public static List<String> report(Found f, Path javaHome, int javaVersion, Path jar, boolean jarExists, PrintStream out) {
         List<String> missing = new ArrayList<>();

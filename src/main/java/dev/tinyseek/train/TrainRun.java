@@ -50,7 +50,7 @@ import java.util.stream.IntStream;
 /// and, with [Options#plots()], `loss.png` and (for a MoE model) `expert_load.png` there.
 public final class TrainRun {
 
-    public static final String TOKENIZER = "tokenizer.json";
+    public static final String TOKENIZER = dev.tinyseek.generate.PromptContinuation.TOKENIZER;
 
     private TrainRun() {
     }

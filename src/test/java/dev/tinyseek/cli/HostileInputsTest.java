@@ -22,7 +22,7 @@ class HostileInputsTest {
     static Path saved(Path dir) throws Exception {
         Transformer m = new Transformer(ModelConfig.tiny(), 1);
         Checkpoint.save(m, dir, Dtype.F32, Map.of());
-        dev.tinyseek.tokenizer.Tokenizer.byteLevel().save(dir.resolve(TrainCommand.TOKENIZER)); // added by hand: not in the manifest
+        dev.tinyseek.tokenizer.Tokenizer.byteLevel().save(dir.resolve(dev.tinyseek.train.TrainRun.TOKENIZER)); // added by hand: not in the manifest
         return dir;
     }
 
@@ -43,7 +43,7 @@ class HostileInputsTest {
         Transformer m = Checkpoint.load(dir);
         try (var save = dev.tinyseek.io.CheckpointDirectory.begin(dir)) {
             Checkpoint.write(m, save.staging(), Dtype.F32, Map.of());
-            dev.tinyseek.tokenizer.Tokenizer.byteLevel().save(save.staging().resolve(TrainCommand.TOKENIZER));
+            dev.tinyseek.tokenizer.Tokenizer.byteLevel().save(save.staging().resolve(dev.tinyseek.train.TrainRun.TOKENIZER));
             save.commit(-1);
         }
         MainTest.Result r = run("inspect", dir.toString());
@@ -74,11 +74,11 @@ class HostileInputsTest {
         };
         for (String[] c : cases) {
             Path d = saved(dir.resolve("t" + c[0].hashCode()));
-            Files.writeString(d.resolve(TrainCommand.TOKENIZER), c[0]);
+            Files.writeString(d.resolve(dev.tinyseek.train.TrainRun.TOKENIZER), c[0]);
             refusedEverywhere(d, "tokenizer.json", c[1]);
         }
         Path d = saved(dir.resolve("bytes"));
-        Files.write(d.resolve(TrainCommand.TOKENIZER), new byte[] {'{', (byte) 0xff, '}'});
+        Files.write(d.resolve(dev.tinyseek.train.TrainRun.TOKENIZER), new byte[] {'{', (byte) 0xff, '}'});
         refusedEverywhere(d, "tokenizer.json", "not valid UTF-8");
     }
 

@@ -21,7 +21,7 @@ class TextTrainTest {
                 "--eval-every", "0", "--eval-problems", "2", "--quiet", "--threads", "1", "--out", dir.toString());
         assertThat(t.code()).as(t.err()).isZero();
         assertThat(t.out()).contains("task: text").containsPattern("held-out \\(32 tokens\\): loss \\d+\\.\\d+, \\d+\\.\\d+ bits per byte");
-        assertThat(Files.readString(dir.resolve(TrainCommand.TOKENIZER)))
+        assertThat(Files.readString(dir.resolve(dev.tinyseek.train.TrainRun.TOKENIZER)))
                 .isEqualTo(Files.readString(Path.of("src/main/resources/dev/tinyseek/train/text/tinyshakespeare-bpe512.json")));
         assertThat(Files.readAllLines(dir.resolve(TextRuns.CURVE))).hasSize(2).first().isEqualTo("step,train_loss,heldout_loss,heldout_accuracy");
         assertThat(TextRuns.isText(dir)).isTrue();
